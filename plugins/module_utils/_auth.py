@@ -1,0 +1,235 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Access tokens: the one given, or one refreshed through Zoho OAuth and cached.
+
+This file is private to the collection: its API may change without notice.
+
+Zoho mints at most 10 access tokens per refresh token in 10 minutes, so a
+playbook that refreshed once per task would be locked out after ten tasks.
+Refreshed tokens are therefore cached on disk (directory 0700, file 0600,
+named by a hash of accounts_url, client_id and refresh_token) and reused by
+later tasks and parallel forks until shortly before they expire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+import time
+import typing as t
+
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    BiginAuthError,
+    BiginError,
+    excerpt,
+    oauth_error_message,
+)
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: the cache still works, without the cross-process lock
+    fcntl = None  # type: ignore[assignment]
+
+# A cached token is reused until this many seconds before it expires.
+EXPIRY_MARGIN = 300
+DEFAULT_EXPIRES_IN = 3600
+CACHE_DIR_NAME = "zoho.bigin"
+
+
+def default_cache_dir() -> str:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, CACHE_DIR_NAME)
+
+
+class TokenCache:
+    """One cached access token per (accounts_url, client_id, refresh_token), safe across forks."""
+
+    def __init__(self, directory: str, accounts_url: str, client_id: str, refresh_token: str):
+        self.directory = directory
+        key = "\0".join((accounts_url.rstrip("/"), client_id, refresh_token))
+        name = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        self.path = os.path.join(directory, name + ".json")
+        self.lock_path = os.path.join(directory, name + ".lock")
+
+    def _prepare_dir(self) -> None:
+        os.makedirs(self.directory, mode=0o700, exist_ok=True)
+        info = os.stat(self.directory)
+        if info.st_uid != os.geteuid() or info.st_mode & 0o077:
+            # Another user could read or swap our tokens there: tighten it, or refuse it.
+            if info.st_uid != os.geteuid():
+                raise OSError("token cache directory %s is owned by another user" % self.directory)
+            os.chmod(self.directory, 0o700)
+
+    def locked(self) -> "_FileLock":
+        self._prepare_dir()
+        return _FileLock(self.lock_path)
+
+    def read(self, now: float) -> str | None:
+        """The cached token if it is trustworthy and still fresh, else None."""
+        try:
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            info = os.fstat(fd)
+            # A file another user owns, or others can read, is not trusted (it is replaced).
+            if info.st_uid != os.geteuid() or info.st_mode & 0o077:
+                return None
+            with os.fdopen(fd, "rb") as handle:
+                fd = -1
+                data = json.loads(handle.read(65536).decode("utf-8"))
+        except (OSError, ValueError):
+            return None
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        if not isinstance(data, dict):
+            return None
+        token, expires_at = data.get("access_token"), data.get("expires_at")
+        if not isinstance(token, str) or not token or not isinstance(expires_at, (int, float)):
+            return None
+        return token if expires_at - EXPIRY_MARGIN > now else None
+
+    def write(self, token: str, expires_at: float) -> None:
+        """Replace the cache file atomically (a reader sees the old file or the new one)."""
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)  # created 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump({"access_token": token, "expires_at": expires_at}, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+
+    def discard(self, token: str) -> None:
+        """Forget the cached token if it is the one the API rejected."""
+        if self.read(time.time()) == token:
+            try:
+                os.unlink(self.path)
+            except OSError:
+                pass
+
+
+class _FileLock:
+    def __init__(self, path: str):
+        self.path = path
+        self.fd = -1
+
+    def __enter__(self) -> "_FileLock":
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        if fcntl is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        if fcntl is not None:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+        os.close(self.fd)
+
+
+class TokenProvider:
+    """Hands out the access token for API requests; thread-safe; refreshes at most once per rejection.
+
+    ``post`` sends the token request: ``post(url, data) -> (status, body bytes)``.
+    """
+
+    def __init__(self, access_token: str | None, client_id: str | None, client_secret: str | None,
+                 refresh_token: str | None, accounts_url: str,
+                 post: t.Callable[[str, dict[str, str]], tuple[int, bytes]],
+                 cache: TokenCache | None = None, warn: t.Callable[[str], None] | None = None):
+        self._token = access_token or None
+        self._credentials = (client_id, client_secret, refresh_token)
+        self._token_url = accounts_url.rstrip("/") + "/oauth/v2/token"
+        self._post = post
+        self._cache = cache
+        self._warn = warn or (lambda msg: None)
+        self._lock = threading.Lock()
+        self._failure: BiginError | None = None
+        self._rejected: set[str] = set()
+        self.refreshes = 0
+
+    @property
+    def can_refresh(self) -> bool:
+        return all(self._credentials)
+
+    def get(self) -> str:
+        with self._lock:
+            if self._token is None:
+                self._token = self._obtain()
+            return self._token
+
+    def invalidate(self, token: str) -> None:
+        """The API rejected ``token``: the next get() refreshes (once, whichever thread asks first)."""
+        with self._lock:
+            self._rejected.add(token)
+            if self._token == token:
+                self._token = None
+            if self._cache is not None:
+                try:
+                    with self._cache.locked():
+                        self._cache.discard(token)
+                except OSError:
+                    pass
+
+    def _obtain(self) -> str:
+        if self._failure is not None:
+            # A refresh that failed fails the same way for every record: don't ask again.
+            raise self._failure
+        if not self.can_refresh:
+            raise BiginAuthError("The access token was rejected and no refresh credentials "
+                                 "(client_id, client_secret, refresh_token) were given")
+        try:
+            token = self._obtain_cached() if self._cache is not None else self._refresh()[0]
+        except BiginError as exc:
+            self._failure = exc
+            raise
+        return token
+
+    def _obtain_cached(self) -> str:
+        assert self._cache is not None
+        cache = self._cache
+        try:
+            with cache.locked():
+                cached = cache.read(time.time())
+                if cached is not None and cached not in self._rejected:
+                    return cached
+                token, expires_at = self._refresh()
+                cache.write(token, expires_at)
+                return token
+        except OSError as exc:
+            self._warn("Token cache not used (%s)" % (exc.strerror or type(exc).__name__))
+            return self._refresh()[0]
+
+    def _refresh(self) -> tuple[str, float]:
+        client_id, client_secret, refresh_token = self._credentials
+        status, body = self._post(self._token_url, {
+            "grant_type": "refresh_token",
+            "client_id": client_id or "",
+            "client_secret": client_secret or "",
+            "refresh_token": refresh_token or "",
+        })
+        self.refreshes += 1
+        try:
+            payload = json.loads(body.decode("utf-8"))
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise BiginAuthError("Token refresh failed: the accounts server answered HTTP %s with a body "
+                                 "that is not JSON: %s" % (status, excerpt(body)))
+        token = payload.get("access_token")
+        if payload.get("error") or not isinstance(token, str) or not token:
+            error = str(payload.get("error") or "no access_token in the answer (HTTP %s)" % status)
+            raise BiginAuthError(oauth_error_message(error, payload.get("error_description")))
+        try:
+            expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
+        except (TypeError, ValueError):
+            expires_in = DEFAULT_EXPIRES_IN
+        return token, time.time() + expires_in

@@ -1,0 +1,236 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport for the Bigin API: one pooled session, retries, the auth header.
+
+This file is private to the collection: its API may change without notice.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import time
+import traceback
+import typing as t
+
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    BiginTransportError,
+    api_error_from_body,
+)
+
+REQUESTS_IMPORT_ERROR: str | None
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.util.retry import Retry
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+# data_center -> (accounts_url, api_domain)
+DATA_CENTERS: dict[str, tuple[str, str]] = {
+    "us": ("https://accounts.zoho.com", "https://www.zohoapis.com"),
+    "eu": ("https://accounts.zoho.eu", "https://www.zohoapis.eu"),
+    "in": ("https://accounts.zoho.in", "https://www.zohoapis.in"),
+    "au": ("https://accounts.zoho.com.au", "https://www.zohoapis.com.au"),
+    "jp": ("https://accounts.zoho.jp", "https://www.zohoapis.jp"),
+    "cn": ("https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn"),
+    "ca": ("https://accounts.zohocloud.ca", "https://www.zohoapis.ca"),
+    "sa": ("https://accounts.zoho.sa", "https://www.zohoapis.sa"),
+}
+
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+# An upload is not idempotent: it is retried only on answers that say it was not processed.
+RETRY_STATUSES_UNSAFE = frozenset((429, 503))
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 30.0
+USER_AGENT = "zoho.bigin-ansible-collection"
+
+WarnFn = t.Callable[[str], None]
+
+
+class HTTPResult:
+    """A finished HTTP exchange: status, headers and the body bytes that were read."""
+
+    def __init__(self, status: int, headers: t.Mapping[str, str], body: bytes | None,
+                 complete: bool, maybe_applied_before: bool):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        # False when the body was left unread (only its headers were wanted).
+        self.complete = complete
+        # True when an earlier attempt of this request may have reached the server
+        # before its connection broke (its answer was lost).
+        self.maybe_applied_before = maybe_applied_before
+
+
+def new_session(pool_size: int, validate_certs: bool) -> requests.Session:
+    """A session whose pool holds a connection per worker thread, and no hidden retries."""
+    session = requests.Session()
+    # urllib3 must not retry on its own: retries are decided (and reported) in send().
+    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
+                          max_retries=Retry(total=0, read=False, redirect=False, raise_on_status=False))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.verify = validate_certs
+    session.headers["User-Agent"] = USER_AGENT
+    return session
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when a connection error proves the request never reached the server."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3 MaxRetryError wraps the cause
+    return isinstance(reason, (NewConnectionError, ConnectTimeoutError))
+
+
+def advised_wait(headers: t.Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds the server asks us to wait, from Retry-After or X-RATELIMIT-RESET."""
+    now = time.time() if now is None else now
+    retry_after = headers.get("Retry-After")
+    if retry_after:
+        try:
+            return max(float(retry_after), 0.0)
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after.strip() else None
+            if parsed is not None:
+                return max(parsed.timestamp() - now, 0.0)
+    reset = headers.get("X-RATELIMIT-RESET")
+    if reset:
+        try:
+            value = float(reset)
+        except ValueError:
+            return None
+        # Zoho sends the reset instant in epoch milliseconds; accept seconds or a delta too.
+        if value > 1e11:
+            return max(value / 1000.0 - now, 0.0)
+        if value > 1e9:
+            return max(value - now, 0.0)
+        return max(value, 0.0)
+    return None
+
+
+def backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter for retry number ``attempt`` (1-based)."""
+    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
+
+
+class Transport:
+    """Sends requests with the collection's retry policy, reporting each retry as a warning."""
+
+    def __init__(self, session: requests.Session, timeout: float, max_retries: int,
+                 warn: WarnFn, sleep: t.Callable[[float], None] = time.sleep):
+        self.session = session
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.warn = warn
+        self.sleep = sleep
+
+    def send(self, method: str, url: str, label: str, idempotent: bool,
+             read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
+        """Send a request, retrying what is safe to retry.
+
+        ``read_limit`` bounds how much of a 2xx body is read: a longer body is left
+        unread (and its connection closed), for callers that only need the headers.
+        Error answers are returned too; the caller decides what they mean.
+        """
+        retry_statuses = RETRY_STATUSES if idempotent else RETRY_STATUSES_UNSAFE
+        maybe_applied = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs)
+                result = self._read(response, read_limit, maybe_applied)
+            except requests.exceptions.SSLError:
+                # Not transient: retrying cannot fix a certificate the session does not trust.
+                raise BiginTransportError("%s %s failed: TLS certificate verification failed; fix the "
+                                          "CA trust or set validate_certs to false" % (method, label)) from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                never_sent = _never_sent(exc)
+                if attempt > self.max_retries or not (idempotent or never_sent):
+                    raise BiginTransportError(
+                        "%s %s failed after %d attempt(s): %s" % (method, label, attempt, _describe(exc))
+                    ) from None
+                maybe_applied = maybe_applied or not never_sent
+                self._pause(label, _describe(exc), attempt, backoff(attempt))
+                continue
+            if result.status in retry_statuses and attempt <= self.max_retries:
+                error = api_error_from_body(result.status, result.body or b"", result.headers)
+                wait = advised_wait(result.headers)
+                wait = backoff(attempt) if wait is None else min(wait, BACKOFF_CAP)
+                self._pause(label, "%s %s" % (result.status, error.code or "HTTP error"), attempt, wait)
+                continue
+            return result
+
+    def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool) -> HTTPResult:
+        try:
+            declared = response.headers.get("Content-Length")
+            too_long = (read_limit is not None and response.ok and declared is not None
+                        and declared.isdigit() and int(declared) > read_limit)
+            body = None if too_long else response.content
+            return HTTPResult(response.status_code, response.headers, body, not too_long, maybe_applied)
+        finally:
+            response.close()
+
+    def _pause(self, label: str, reason: str, attempt: int, wait: float) -> None:
+        self.warn("%s: retrying after %s, attempt %d of %d, in %.1fs"
+                  % (label, reason, attempt + 1, self.max_retries + 1, wait))
+        self.sleep(wait)
+
+
+def _describe(exc: Exception) -> str:
+    """A short description of a transport error (its text never carries headers or bodies)."""
+    if isinstance(exc, requests.exceptions.Timeout):
+        return "timeout (%s)" % type(exc).__name__
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in str(exc):
+        return "connection broken while reading the answer"
+    if _never_sent(exc):
+        return "could not connect"
+    return "connection closed without an answer"
+
+
+class BiginClient:
+    """The Bigin photo API, authenticated: URLs, the auth header, token refresh on rejection."""
+
+    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: t.Any):
+        self.transport = transport
+        self.base = "%s/bigin/%s" % (api_domain.rstrip("/"), api_version)
+        self.tokens = tokens
+
+    def photo_url(self, module: str, record_id: str) -> str:
+        # Both parts were validated (API name from a fixed set, 1-19 digits) before we get here.
+        return "%s/%s/%s/photo" % (self.base, module, record_id)
+
+    def request(self, method: str, module: str, record_id: str, idempotent: bool = True,
+                read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
+        """Send an API request; raise BiginAPIError for an error answer.
+
+        When the API rejects the token as invalid or expired and refresh credentials
+        are at hand, the token is refreshed once and the request sent once more.
+        """
+        url = self.photo_url(module, record_id)
+        label = "%s/%s" % (module, record_id)
+        refreshed = False
+        while True:
+            token = self.tokens.get()
+            headers = {"Authorization": "Zoho-oauthtoken " + token}
+            result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
+                                         headers=headers, **kwargs)
+            if result.status < 400:
+                return result
+            error = api_error_from_body(result.status, result.body or b"", result.headers)
+            if (result.status == 401 and not refreshed and self.tokens.can_refresh
+                    and error.code in ("INVALID_TOKEN", "AUTHENTICATION_FAILURE")):
+                self.tokens.invalidate(token)
+                refreshed = True
+                continue
+            error.maybe_applied_before = result.maybe_applied_before
+            raise error

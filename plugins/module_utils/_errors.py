@@ -1,0 +1,200 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Bigin API error catalogue, and the exceptions the collection raises.
+
+This file is private to the collection: its API may change without notice.
+
+The catalogue is data: one row per documented (code, HTTP status, message),
+with the documented resolution.  Rows marked "seed" are transcribed verbatim
+from the Delete Photo API reference; the rest come from the wider photo and
+OAuth API documentation.  Everything that turns an API answer into a message
+for the user goes through this module, so the wording lives in one place.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+EXCERPT_CHARS = 200
+
+# (code, http_status, message, resolution)
+CATALOGUE: tuple[tuple[str, int, str, str], ...] = (
+    # seed: Delete Photo API reference, "Possible Errors"
+    ("INVALID_MODULE", 400, "The module name given seems to be invalid",
+     "You have specified an invalid module name. Specify a valid module API name. "
+     "Refer to the possible module names section above."),
+    ("INVALID_MODULE", 400, "The given module is not supported in API",
+     "The modules such as Documents and Projects are not supported in the current API. "
+     "(This error will not be shown, once these modules are been supported). "
+     "Specify a valid module API name. Refer to the possible module names section above."),
+    ("INVALID_URL_PATTERN", 404, "Please check if the URL trying to access is a correct one",
+     "The request URL specified is incorrect. Specify a valid request URL. "
+     "Refer to request URL section above."),
+    ("OAUTH_SCOPE_MISMATCH", 401, "Unauthorized",
+     "Client does not have ZohoBigin.modules.{module_name}.DELETE scope. "
+     "Create a new client with valid scope. Refer to scope section above."),
+    ("NO_PERMISSION", 403, "Permission denied to delete images",
+     "The user does not have permission to delete images. Contact your system administrator."),
+    ("INTERNAL_ERROR", 500, "Internal Server Error",
+     "Unexpected and unhandled exception in Server. Contact support team."),
+    ("INVALID_REQUEST_METHOD", 400, "The http request method type is not a valid one",
+     "You have specified an invalid HTTP method to access the API URL. "
+     "Specify a valid request method. Refer to endpoints section above."),
+    ("AUTHORIZATION_FAILED", 400, "User does not have sufficient privilege to delete images",
+     "The user does not have the permission to delete images. Contact your system administrator."),
+    ("INVALID_DATA", 400, "the id given seems to be invalid",
+     "The record ID specified in the URL is invalid. Refer to Get Records API to get valid record IDs."),
+    # beyond the seed: the rest of the photo API and the platform
+    ("INVALID_DATA", 400, "No such photo exists",
+     "The record has no photo."),
+    ("INVALID_DATA", 400, "Invalid image format",
+     "Upload a PNG, JPEG, GIF or BMP image."),
+    ("INVALID_DATA", 400, "The image size exceeds the maximum allowed size of 10 MB",
+     "Upload an image of at most 10 MB and 10 megapixels."),
+    ("REQUIRED_PARAM_MISSING", 400, "One of the expected parameter is missing",
+     "The upload must carry the image in the multipart form field 'file'."),
+    ("RECORD_LOCKED", 400, "Record is locked",
+     "The record is locked (for example by an approval or a review process). "
+     "Unlock it in Bigin, then run again."),
+    ("INVALID_TOKEN", 401, "invalid oauth token",
+     "The access token is invalid or expired. Give client_id, client_secret and refresh_token "
+     "so that the module can refresh it, or generate a new access token."),
+    ("AUTHENTICATION_FAILURE", 401, "Authentication failed",
+     "The request carried no valid access token. Check the credentials and that they belong "
+     "to this data centre (data_center, api_domain)."),
+    ("TOO_MANY_REQUESTS", 429, "Too many requests",
+     "The API rate or concurrency limit was reached and retries ran out. "
+     "Lower concurrency, raise max_retries, or run again later."),
+)
+
+# OAuth token endpoint errors (answered with HTTP 200 and {"error": ...}).
+OAUTH_ERRORS: dict[str, str] = {
+    "invalid_client": "the client_id is not known to the accounts server; check client_id and that "
+                      "data_center or accounts_url names the data centre the client was created in",
+    "invalid_client_secret": "the client_secret does not match the client_id",
+    "invalid_code": "the refresh_token is invalid, expired or revoked; generate a new one "
+                    "(Zoho API console, self client)",
+    "unsupported_grant_type": "the accounts server did not accept grant_type=refresh_token",
+    "access denied": "the token-generation limit was reached (Zoho allows 10 access tokens per refresh "
+                     "token in 10 minutes); wait, then run again, and keep token_cache enabled",
+}
+
+# Errors that will be the same for every record of a task: once one is seen,
+# the records not yet started are not attempted (saves requests and API credits).
+SYSTEMIC_CODES = frozenset((
+    "INVALID_MODULE", "INVALID_URL_PATTERN", "OAUTH_SCOPE_MISMATCH", "NO_PERMISSION",
+    "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_REQUEST_METHOD",
+))
+
+
+def resolution_for(code: str | None, message: str | None) -> str | None:
+    """Return the documented resolution for a code, telling apart same-code rows by message."""
+    rows = [row for row in CATALOGUE if row[0] == code]
+    wanted = (message or "").strip().lower()
+    for row in rows:
+        if row[2].lower() == wanted:
+            return row[3]
+    if len(rows) == 1:
+        return rows[0][3]
+    return None
+
+
+def excerpt(text: str | bytes, limit: int = EXCERPT_CHARS) -> str:
+    """A short, single-line excerpt of a body, for messages about unexpected answers."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class BiginError(Exception):
+    """Base class of every error the collection reports for a record or a task."""
+
+    code: str | None = None
+
+    def to_dict(self) -> dict[str, t.Any]:
+        return {"code": self.code, "message": str(self)}
+
+
+class BiginAPIError(BiginError):
+    """An error answer from the Bigin API, with its documented resolution."""
+
+    # Set by the client when an earlier attempt of the same request lost its answer.
+    maybe_applied_before = False
+
+    def __init__(self, http_status: int, code: str | None, message: str,
+                 details: t.Any = None, headers: t.Mapping[str, str] | None = None):
+        self.http_status = http_status
+        self.code = code
+        self.message = message
+        self.details = details if details is not None else {}
+        self.resolution = resolution_for(code, message)
+        self.headers = dict(headers or {})
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        text = "%s (HTTP %s): %s" % (self.code or "UNKNOWN_ERROR", self.http_status, self.message)
+        if self.resolution:
+            text += " Resolution: " + self.resolution
+        return text
+
+    def is_(self, code: str, message: str | None = None) -> bool:
+        if self.code != code:
+            return False
+        return message is None or self.message.strip().lower() == message.lower()
+
+    def to_dict(self) -> dict[str, t.Any]:
+        return {
+            "code": self.code,
+            "http_status": self.http_status,
+            "message": self.message,
+            "resolution": self.resolution,
+            "details": self.details,
+        }
+
+
+class BiginTransportError(BiginError):
+    """The API could not be reached, or the connection broke (after retries)."""
+
+    code = "CONNECTION_ERROR"
+
+
+class BiginAuthError(BiginError):
+    """An access token could not be obtained."""
+
+    code = "TOKEN_REFRESH_FAILED"
+
+
+def api_error_from_body(http_status: int, body: bytes, headers: t.Mapping[str, str] | None = None) -> BiginAPIError:
+    """Build the error for a non-success answer, whatever shape its body has."""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except ValueError:
+        payload = None
+    # Bigin sometimes wraps the error object as {"data": [{...}]}.
+    if isinstance(payload, dict) and isinstance(payload.get("data"), list) and payload["data"]:
+        payload = payload["data"][0]
+    if isinstance(payload, dict) and payload.get("code"):
+        return BiginAPIError(http_status, str(payload["code"]), str(payload.get("message") or ""),
+                             payload.get("details"), headers)
+    if not body.strip():
+        text = "the API answered with an empty body"
+    elif payload is None:
+        text = "the API answered with a body that is not JSON: %s" % excerpt(body)
+    else:
+        text = "the API answered with an unexpected body: %s" % excerpt(body)
+    return BiginAPIError(http_status, None, text, None, headers)
+
+
+def oauth_error_message(error: str, description: str | None = None) -> str:
+    """The message for a failed token refresh, saying which failure it was."""
+    hint = OAUTH_ERRORS.get(error.strip().lower())
+    if hint is None and description and "too many requests" in description.lower():
+        hint = OAUTH_ERRORS["access denied"]
+    text = "Token refresh failed: %s" % error
+    if hint:
+        text += ": " + hint
+    elif description:
+        text += ": " + excerpt(description)
+    return text

@@ -1,0 +1,274 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a photo operation does, shared by bigin_photo and bigin_photo_info.
+
+This file is private to the collection: its API may change without notice.
+
+Request budget per record: absent and info use one GET, plus one DELETE when
+there is a photo to delete; present uses one GET, plus one POST when the photo
+must change.  A GET reads the image only when its bytes are needed (backup,
+diff, comparison) or it is small enough that reading it keeps the pooled
+connection alive for the next record.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import typing as t
+
+from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, BiginError
+
+# Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
+MODULE_NAMES: dict[str, str] = {
+    "contacts": "Contacts",
+    "accounts": "Accounts",
+    "companies": "Accounts",
+    "products": "Products",
+}
+RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+# Bodies up to this size are read even when only presence matters: cheaper than a new connection.
+SMALL_BODY = 64 * 1024
+
+# (magic bytes, extension, content type)
+IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"GIF87a", "gif", "image/gif"),
+    (b"GIF89a", "gif", "image/gif"),
+    (b"BM", "bmp", "image/bmp"),
+)
+
+
+class InputError(ValueError):
+    """A bad option value, found before any request is sent."""
+
+
+def image_type(data: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of an image, by its magic bytes."""
+    for magic, ext, content_type in IMAGE_SIGNATURES:
+        if data.startswith(magic):
+            return ext, content_type
+    return None
+
+
+def module_api_name(value: t.Any) -> str:
+    name = MODULE_NAMES.get(str(value).lower()) if isinstance(value, str) else None
+    if name is None:
+        raise InputError("module: %r is not a supported module; use one of Contacts, Accounts "
+                         "(or Companies), Products" % (value,))
+    return name
+
+
+def record_ids(values: t.Any) -> list[str]:
+    """Validate record ids (1 to 19 digits) and drop repeats, keeping the first-seen order."""
+    if not isinstance(values, list) or not values:
+        raise InputError("record_id: give one record id or a list of them")
+    ids: list[str] = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise InputError("record_id: %r is not a record id (1 to 19 digits)" % (value,))
+        text = str(value)
+        if not RECORD_ID_PATTERN.match(text):
+            shown = text if len(text) <= 40 else text[:40] + "..."
+            raise InputError("record_id: %r is not a record id (1 to 19 digits)" % shown)
+        if text not in ids:
+            ids.append(text)
+    return ids
+
+
+class Image:
+    """An image to upload, read and checked once for the whole task."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.filename = os.path.basename(path)
+        try:
+            if not os.path.isfile(path):
+                raise InputError("src: %s does not exist or is not a file" % path)
+            if os.path.getsize(path) > MAX_PHOTO_BYTES:
+                raise InputError("src: %s is larger than 10 MB (%d bytes), the API's upload limit"
+                                 % (path, os.path.getsize(path)))
+            with open(path, "rb") as handle:
+                self.data = handle.read(MAX_PHOTO_BYTES + 1)
+        except OSError as exc:
+            raise InputError("src: %s cannot be read (%s)" % (path, exc.strerror or exc)) from None
+        if not self.data:
+            raise InputError("src: %s is empty" % path)
+        kind = image_type(self.data)
+        if kind is None:
+            raise InputError("src: %s is not a PNG, JPEG, GIF or BMP image" % path)
+        self.ext, self.content_type = kind
+        self.state = PhotoState.of(self.data)
+
+
+def check_backup_dir(path: str, check_mode: bool) -> None:
+    """backup_dir must be (or become) a writable directory; it is created 0700 if missing."""
+    if os.path.isdir(path):
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise InputError("backup_dir: %s is not writable" % path)
+        return
+    if os.path.exists(path):
+        raise InputError("backup_dir: %s exists and is not a directory" % path)
+    if check_mode:
+        return
+    try:
+        os.makedirs(path, mode=0o700)
+    except OSError as exc:
+        raise InputError("backup_dir: %s cannot be created (%s)" % (path, exc.strerror or exc)) from None
+
+
+class PhotoState:
+    """What is known of a record's photo: present, and size/sha256/content type where known."""
+
+    def __init__(self, present: bool, size: int | None = None, sha256: str | None = None,
+                 content_type: str | None = None):
+        self.present = present
+        self.size = size
+        self.sha256 = sha256
+        self.content_type = content_type
+
+    @classmethod
+    def of(cls, data: bytes, content_type: str | None = None) -> "PhotoState":
+        return cls(True, len(data), hashlib.sha256(data).hexdigest(), content_type)
+
+    def to_dict(self, with_type: bool = False) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = {"present": self.present}
+        for key in ("size", "sha256") + (("content_type",) if with_type else ()):
+            if getattr(self, key) is not None:
+                result[key] = getattr(self, key)
+        return result
+
+
+ABSENT = PhotoState(False)
+
+
+class Outcome:
+    """The result for one record, as returned in ``records``."""
+
+    def __init__(self, module: str, record_id: str):
+        self.module = module
+        self.record_id = record_id
+        self.changed = False
+        self.before: PhotoState | None = None
+        self.after: PhotoState | None = None
+        self.backup_file: str | None = None
+        self.error: BiginError | None = None
+
+    @property
+    def label(self) -> str:
+        return "%s/%s" % (self.module, self.record_id)
+
+    def to_dict(self) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = {"module": self.module, "record_id": self.record_id, "changed": self.changed}
+        if self.before is not None:
+            result["before"] = self.before.to_dict()
+        if self.after is not None:
+            result["after"] = self.after.to_dict()
+        if self.backup_file is not None:
+            result["backup_file"] = self.backup_file
+        if self.error is not None:
+            result["error"] = self.error.to_dict()
+        return result
+
+    def to_info(self) -> dict[str, t.Any]:
+        """The bigin_photo_info shape: the photo's facts at the top level."""
+        result: dict[str, t.Any] = {"module": self.module, "record_id": self.record_id}
+        if self.before is not None:
+            result.update(self.before.to_dict(with_type=True))
+        if self.error is not None:
+            result["error"] = self.error.to_dict()
+        return result
+
+
+class PhotoService:
+    """The photo of records of one module: read, upload, delete, back up."""
+
+    def __init__(self, client: BiginClient, module: str):
+        self.client = client
+        self.module = module
+
+    def fetch(self, record_id: str, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
+        """Current photo of a record; its bytes when asked for (or when small)."""
+        result = self.client.request("GET", self.module, record_id,
+                                     read_limit=None if need_bytes else SMALL_BODY)
+        if result.status == 204:
+            return ABSENT, None
+        content_type = (result.headers.get("Content-Type") or "").split(";")[0].strip() or None
+        if result.body is not None and result.complete:
+            return PhotoState.of(result.body, content_type), result.body
+        length = result.headers.get("Content-Length")
+        size = int(length) if length and length.isdigit() else None
+        return PhotoState(True, size, None, content_type), None
+
+    def delete(self, record_id: str) -> bool:
+        """Delete the photo; False when there was none to delete (someone else was faster)."""
+        try:
+            self.client.request("DELETE", self.module, record_id)
+        except BiginAPIError as exc:
+            if exc.is_("INVALID_DATA", "No such photo exists"):
+                # Our own earlier attempt may have deleted it before its answer was lost.
+                return exc.maybe_applied_before
+            raise
+        return True
+
+    def upload(self, record_id: str, image: Image) -> None:
+        self.client.request("POST", self.module, record_id, idempotent=False,
+                            files={"file": (image.filename, image.data, image.content_type)})
+
+    def backup(self, record_id: str, data: bytes, directory: str) -> str:
+        """Save a photo about to be removed; the file is complete on disk before this returns."""
+        ext = (image_type(data) or ("bin", ""))[0]
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        path = os.path.join(directory, "%s-%s-%s.%s" % (self.module, record_id, stamp, ext))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
+                              % (self.module, record_id, directory, exc.strerror or exc)) from None
+        return path
+
+    # -- the three operations -------------------------------------------------
+
+    def ensure_absent(self, out: Outcome, check_mode: bool, backup_dir: str | None, want_hash: bool) -> None:
+        before, data = self.fetch(out.record_id, need_bytes=bool(backup_dir) or want_hash)
+        out.before = before
+        if not before.present:
+            out.after = ABSENT
+            return
+        if check_mode:
+            out.changed, out.after = True, ABSENT
+            return
+        if backup_dir and data is not None:
+            out.backup_file = self.backup(out.record_id, data, backup_dir)
+        out.changed = self.delete(out.record_id)
+        out.after = ABSENT
+
+    def ensure_present(self, out: Outcome, image: Image, force: bool, check_mode: bool,
+                       backup_dir: str | None) -> None:
+        before, data = self.fetch(out.record_id, need_bytes=force)
+        out.before = before
+        if before.present and (not force or before.sha256 == image.state.sha256):
+            out.after = before
+            return
+        out.changed, out.after = True, image.state
+        if check_mode:
+            return
+        if before.present and backup_dir and data is not None:
+            out.backup_file = self.backup(out.record_id, data, backup_dir)
+        self.upload(out.record_id, image)
+
+    def describe(self, out: Outcome) -> None:
+        out.before, _data = self.fetch(out.record_id, need_bytes=True)
+
+
+class BackupError(BiginError):
+    code = "BACKUP_FAILED"

@@ -1,0 +1,203 @@
+#!/usr/bin/python
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigin_photo
+short_description: Manage the photo of Zoho Bigin records
+version_added: 1.0.0
+description:
+  - Uploads, replaces or deletes the photo of Zoho Bigin records (Contacts, Companies, Products), idempotently.
+  - Works on one record or many in one task, several at a time.
+author:
+  - zoho.bigin maintainers (@zoho-bigin)
+extends_documentation_fragment:
+  - zoho.bigin.connection
+  - zoho.bigin.records
+  - zoho.bigin.attributes
+  - zoho.bigin.attributes.actions
+options:
+  state:
+    description:
+      - V(present) makes sure the records have the photo in O(src); V(absent) makes sure they have no photo.
+      - With V(absent), a record that has no photo is left alone (not changed).
+    type: str
+    choices: [present, absent]
+    default: present
+  src:
+    description:
+      - Path of the image to upload, on the host the module runs on. Required with O(state=present).
+      - A PNG, JPEG, GIF or BMP image of at most 10 MB.
+      - Ignored with O(state=absent).
+    type: path
+  force:
+    description:
+      - As in M(ansible.builtin.copy). With V(true), a record whose photo differs from O(src)
+        (compared by SHA-256 of the bytes) gets it replaced. With V(false), only records without a photo get one.
+    type: bool
+    default: true
+  backup_dir:
+    description:
+      - When set, a photo about to be deleted or replaced is first saved in this directory,
+        as C({Module}-{record_id}-{UTC timestamp}.{ext}), and its path is returned in RV(records[].backup_file).
+      - If the backup cannot be written, that record is left untouched and reported as failed.
+      - The directory is created (mode 0700) if it does not exist.
+    type: path
+notes:
+  - The photo's presence is read with one GET per record; the image itself is downloaded only when its bytes
+    are needed (O(backup_dir), diff mode, O(force) comparison) or it is small.
+  - A task with several records works on all of them even when some fail, then fails if any failed.
+    After an error that every record would meet (bad credentials, missing scope or permission), the records
+    not yet started are not attempted.
+seealso:
+  - module: zoho.bigin.bigin_photo_info
+  - name: Bigin Delete Photo API
+    description: The API reference of the request this module sends for O(state=absent).
+    link: https://www.bigin.com/developer/docs/apis/delete-photo.html
+"""
+
+EXAMPLES = r"""
+- name: Delete the photo of one contact
+  zoho.bigin.bigin_photo:
+    module: Contacts
+    record_id: "3000000038009"
+    state: absent
+    access_token: "{{ bigin_access_token }}"
+
+- name: Delete the photos of many contacts, eight at a time
+  zoho.bigin.bigin_photo:
+    module: Contacts
+    record_id: "{{ contact_ids }}"
+    state: absent
+    concurrency: 8
+    access_token: "{{ bigin_access_token }}"
+
+- name: Upload a logo for a company (replaced if different)
+  zoho.bigin.bigin_photo:
+    module: Companies
+    record_id: "3000000040001"
+    src: files/logo.png
+    access_token: "{{ bigin_access_token }}"
+
+- name: Back up the photos, then delete them
+  zoho.bigin.bigin_photo:
+    module: Products
+    record_id: ["3000000050001", "3000000050002"]
+    state: absent
+    backup_dir: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+
+- name: Set the connection once for every zoho.bigin module, with refresh credentials
+  module_defaults:
+    group/zoho.bigin.all:
+      data_center: eu
+      client_id: "{{ bigin_client_id }}"
+      client_secret: "{{ bigin_client_secret }}"
+      refresh_token: "{{ bigin_refresh_token }}"
+  block:
+    - name: Give every listed contact the standard photo, only where it has none
+      zoho.bigin.bigin_photo:
+        module: Contacts
+        record_id: "{{ contact_ids }}"
+        src: files/avatar.png
+        force: false
+
+    - name: Delete a contact's photo
+      zoho.bigin.bigin_photo:
+        module: Contacts
+        record_id: "3000000038010"
+        state: absent
+"""
+
+RETURN = r"""
+records:
+  description: One entry per requested record, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    module:
+      description: The API name of the module (V(Companies) is returned as V(Accounts)).
+      type: str
+      sample: Contacts
+    record_id:
+      description: The record ID.
+      type: str
+      sample: "3000000038009"
+    changed:
+      description: Whether this record's photo was (or in check mode would be) changed.
+      type: bool
+    before:
+      description: The photo before the task; C(size) and C(sha256) where known.
+      type: dict
+      returned: when the record was read
+      sample: {"present": true, "size": 2048, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+    after:
+      description: The photo after the task (in check mode, what it would be).
+      type: dict
+      returned: when the record was read
+      sample: {"present": false}
+    backup_file:
+      description: Path of the backup of the photo that was deleted or replaced.
+      type: str
+      returned: when O(backup_dir) is set and a photo was deleted or replaced
+      sample: /var/backups/bigin-photos/Contacts-3000000038009-20261126T120000123456Z.png
+    error:
+      description:
+        - Why this record failed. C(code), C(http_status), C(message) (as the API gave it),
+          C(resolution) (the documented one) and C(details) for API errors; C(code) and C(message) otherwise.
+      type: dict
+      returned: when this record failed
+      sample: {"code": "NO_PERMISSION", "http_status": 403, "message": "Permission denied to delete images",
+               "resolution": "The user does not have permission to delete images. Contact your system administrator.",
+               "details": {}}
+error:
+  description: The first record's error, when the task failed (the same fields as RV(records[].error)).
+  returned: failure
+  type: dict
+  sample: {"code": "NO_PERMISSION", "http_status": 403, "message": "Permission denied to delete images",
+           "resolution": "The user does not have permission to delete images. Contact your system administrator.",
+           "details": {}}
+"""
+
+from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, check_backup_dir
+
+
+class BiginPhoto(BiginModule):
+    argument_spec = {
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "src": {"type": "path"},
+        "force": {"type": "bool", "default": True},
+        "backup_dir": {"type": "path"},
+    }
+    module_kwargs = {"required_if": [["state", "present", ["src"]]]}
+
+    def run(self) -> None:
+        params, check_mode = self.params, self.module.check_mode
+        service, outcomes = self.records()
+        backup_dir = params["backup_dir"]
+        if backup_dir:
+            check_backup_dir(backup_dir, check_mode)
+        if params["state"] == "absent":
+            want_hash = self.module._diff
+
+            def work(out: Outcome) -> None:
+                service.ensure_absent(out, check_mode, backup_dir, want_hash)
+        else:
+            image = Image(params["src"])
+
+            def work(out: Outcome) -> None:
+                service.ensure_present(out, image, params["force"], check_mode, backup_dir)
+
+        self.finish(self.run_records(outcomes, work), Outcome.to_dict)
+
+
+def main() -> None:
+    BiginPhoto.execute()
+
+
+if __name__ == "__main__":
+    main()

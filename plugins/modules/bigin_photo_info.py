@@ -1,0 +1,99 @@
+#!/usr/bin/python
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigin_photo_info
+short_description: Read the photo facts of Zoho Bigin records
+version_added: 1.0.0
+description:
+  - Tells whether Zoho Bigin records (Contacts, Companies, Products) have a photo, and its size,
+    SHA-256 and content type.
+  - Read-only; works on one record or many in one task, several at a time.
+author:
+  - zoho.bigin maintainers (@zoho-bigin)
+extends_documentation_fragment:
+  - zoho.bigin.connection
+  - zoho.bigin.records
+  - zoho.bigin.attributes
+  - zoho.bigin.attributes.info_module
+seealso:
+  - module: zoho.bigin.bigin_photo
+"""
+
+EXAMPLES = r"""
+- name: Which contacts have a photo?
+  zoho.bigin.bigin_photo_info:
+    module: Contacts
+    record_id: ["3000000038009", "3000000038010"]
+    access_token: "{{ bigin_access_token }}"
+  register: photos
+
+- name: List the contacts with a photo
+  ansible.builtin.debug:
+    msg: "{{ photos.records | selectattr('present') | map(attribute='record_id') | list }}"
+"""
+
+RETURN = r"""
+records:
+  description: One entry per requested record, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    module:
+      description: The API name of the module (V(Companies) is returned as V(Accounts)).
+      type: str
+      sample: Accounts
+    record_id:
+      description: The record ID.
+      type: str
+      sample: "3000000040001"
+    present:
+      description: Whether the record has a photo.
+      type: bool
+      returned: when the record was read
+      sample: true
+    size:
+      description: Size of the photo in bytes.
+      type: int
+      returned: when the record has a photo
+      sample: 2048
+    sha256:
+      description: SHA-256 of the photo's bytes, hex.
+      type: str
+      returned: when the record has a photo
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    content_type:
+      description: The photo's content type, as the API gave it.
+      type: str
+      returned: when the record has a photo
+      sample: image/png
+    error:
+      description: Why this record could not be read, with C(code), C(http_status), C(message), C(resolution), C(details).
+      type: dict
+      returned: when this record failed
+error:
+  description: The first record's error, when the task failed.
+  returned: failure
+  type: dict
+"""
+
+from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome
+
+
+class BiginPhotoInfo(BiginModule):
+    def run(self) -> None:
+        service, outcomes = self.records()
+        self.finish(self.run_records(outcomes, service.describe), Outcome.to_info)
+
+
+def main() -> None:
+    BiginPhotoInfo.execute()
+
+
+if __name__ == "__main__":
+    main()
