@@ -91,6 +91,6 @@ options:
 requirements:
   - requests
 notes:
-  - The modules talk to the API from the host they run on; usually that is the controller (C(connection: local)
-    or C(delegate_to: localhost)).
+  - The modules talk to the API from the host they run on; usually that is the controller
+    (a play on C(localhost), or tasks delegated to it).
 """

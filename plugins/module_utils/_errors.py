@@ -136,7 +136,7 @@ class BiginAPIError(BiginError):
     def describe(self) -> str:
         text = "%s (HTTP %s): %s" % (self.code or "UNKNOWN_ERROR", self.http_status, self.message)
         if self.resolution:
-            text += " Resolution: " + self.resolution
+            text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
 
     def is_(self, code: str, message: str | None = None) -> bool:
