@@ -1,0 +1,179 @@
+# Build and test tooling for the zoho.bigin collection.
+#
+#   make test          everything for the default ansible-core (2.19, python3.11)
+#   make test-matrix   sanity/units/integration for each ansible-core in MATRIX,
+#                      plus lint/docs/changelog once (what CI runs)
+#   make venv | sanity | units | unit | integration | lint | docs | changelog
+#   make build | demo | bench | clean | constraints-update
+#
+# Everything is pinned: tests/constraints/ansible-core-<version>.txt.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+.DEFAULT_GOAL := test
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+DEFAULT_CORE := 2.19
+MATRIX ?= 2.18 2.19 2.20 2.21
+# The Python each ansible-core leg runs on (controller and ansible-test target).
+PYVER_2.18 := 3.11
+PYVER_2.19 := 3.11
+PYVER_2.20 := 3.12
+PYVER_2.21 := 3.13
+
+ROOT := $(CURDIR)
+VENV := .venv
+BIN := $(ROOT)/$(VENV)/bin
+STAGE := build/ansible_collections/zoho/bigin
+RESULTS := build/test-results
+# Plain pytest/ansible-playbook find the collection here (tests/conftest.py makes the link).
+COLLECTIONS := $(ROOT)/build/collections
+PYTEST_ARGS ?= -ra
+INTEGRATION_ARGS ?= -n 2
+ANSIBLE_TEST_ARGS ?= --color no
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# venv directory and python version for an ansible-core version ($1)
+venv_of = $(if $(filter $(DEFAULT_CORE),$1),$(VENV),.venv-$1)
+pyver_of = $(PYVER_$1)
+
+.PHONY: help venv test test-matrix sanity units unit integration pytest lint docs \
+	changelog build demo bench clean stage collection-link seed-get-pip \
+	constraints-update summary results-clean
+
+help:
+	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---------------------------------------------------------------- venvs
+# $(VENV)/.stamp is rebuilt when the requirement or constraint files change.
+$(VENV)/.stamp: tests/requirements-dev.txt tests/requirements-matrix.txt tests/constraints/ansible-core-$(DEFAULT_CORE).txt
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install -q -r tests/requirements-dev.txt -c tests/constraints/ansible-core-$(DEFAULT_CORE).txt
+	$(VENV)/bin/python scripts/seed_get_pip.py
+	@touch $@
+
+venv: $(VENV)/.stamp
+
+# Matrix venvs: .venv-<version>/.stamp
+.venv-%/.stamp: tests/requirements-matrix.txt tests/constraints/ansible-core-%.txt
+	@py=$$(scripts/find-python $(PYVER_$*)); \
+	if [ -z "$$py" ]; then echo "no python$(PYVER_$*) for ansible-core $*" >&2; exit 1; fi; \
+	test -x .venv-$*/bin/python || $$py -m venv .venv-$*
+	.venv-$*/bin/python -m pip install -q -r tests/requirements-matrix.txt -c tests/constraints/ansible-core-$*.txt
+	.venv-$*/bin/python scripts/seed_get_pip.py
+	@touch $@
+
+seed-get-pip: venv
+	$(VENV)/bin/python scripts/seed_get_pip.py
+
+# Re-resolve the newest versions and rewrite the constraint files.
+constraints-update:
+	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/python -m pip install -q -r tests/requirements-dev.txt 'ansible-core==$(DEFAULT_CORE).*'
+	{ echo "# pip freeze of $(VENV) (python$(PYVER_$(DEFAULT_CORE)), ansible-core $(DEFAULT_CORE)): make venv / make test."; \
+	  echo "# Refresh: make constraints-update"; build/constraints-venv/bin/python -m pip freeze; } > tests/constraints/ansible-core-$(DEFAULT_CORE).txt
+	@for v in $(filter-out $(DEFAULT_CORE),$(MATRIX)); do \
+	  py=$$(scripts/find-python $$(make -s --no-print-directory pyver-$$v)); \
+	  if [ -z "$$py" ]; then echo "skip $$v: no interpreter"; continue; fi; \
+	  rm -rf build/constraints-venv && $$py -m venv build/constraints-venv && \
+	  build/constraints-venv/bin/python -m pip install -q -r tests/requirements-matrix.txt "ansible-core==$$v.*" && \
+	  { echo "# pip freeze of .venv-$$v (python$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'), ansible-core $$v): make test-matrix."; \
+	    echo "# Refresh: make constraints-update"; build/constraints-venv/bin/python -m pip freeze; } > tests/constraints/ansible-core-$$v.txt || exit 1; \
+	done
+	rm -rf build/constraints-venv
+
+pyver-%:
+	@echo $(PYVER_$*)
+
+# ---------------------------------------------------------------- helpers
+# ansible-test and antsibull-docs want the collection in ansible_collections/zoho/bigin.
+stage:
+	@scripts/stage-collection.sh $(STAGE)
+
+collection-link:
+	@mkdir -p $(COLLECTIONS)/ansible_collections/zoho
+	@test -L $(COLLECTIONS)/ansible_collections/zoho/bigin || ln -sfn $(ROOT) $(COLLECTIONS)/ansible_collections/zoho/bigin
+
+results-clean:
+	@rm -rf $(RESULTS)
+
+summary:
+	@$(PYTHON) scripts/summarize_results.py $(RESULTS)
+
+# ---------------------------------------------------------------- one leg
+# $(call leg-sanity,version): ansible-test sanity, all tests, on that leg's python.
+define leg_rules
+.PHONY: sanity-$1 units-$1 unit-$1 integration-$1 matrix-$1
+sanity-$1: $(call venv_of,$1)/.stamp stage
+	cd $(STAGE) && PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" ansible-test sanity --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS)
+
+units-$1: $(call venv_of,$1)/.stamp stage
+	@if [ -z "$$$$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null | head -1)" ]; then \
+	  echo "=== ansible-test units [$1]: no tests under tests/unit/plugins yet"; \
+	else \
+	  rm -rf $(STAGE)/tests/output/junit; \
+	  cd $(STAGE) && PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" ansible-test units --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS) tests/unit/plugins; rc=$$$$?; \
+	  cd $(ROOT); mkdir -p $(RESULTS)/ansible-test-units-$1; cp $(STAGE)/tests/output/junit/*.xml $(RESULTS)/ansible-test-units-$1/ 2>/dev/null; exit $$$$rc; \
+	fi
+
+unit-$1: $(call venv_of,$1)/.stamp collection-link
+	scripts/run-pytest.sh unit-$1 $(call venv_of,$1)/bin/python tests/unit $(PYTEST_ARGS)
+
+integration-$1: $(call venv_of,$1)/.stamp collection-link
+	scripts/run-pytest.sh integration-$1 $(call venv_of,$1)/bin/python tests/integration $(PYTEST_ARGS) $(INTEGRATION_ARGS)
+
+matrix-$1: unit-$1 integration-$1 sanity-$1 units-$1
+endef
+$(foreach v,$(MATRIX),$(eval $(call leg_rules,$v)))
+
+# ---------------------------------------------------------------- default version
+unit: unit-$(DEFAULT_CORE)
+integration: integration-$(DEFAULT_CORE)
+pytest: unit integration
+sanity: sanity-$(DEFAULT_CORE)
+units: units-$(DEFAULT_CORE)
+
+lint: venv collection-link
+	PATH="$(BIN):$$PATH" ansible-lint --offline --profile production
+
+docs: venv stage
+	cd $(STAGE) && PATH="$(BIN):$$PATH" antsibull-docs lint-collection-docs --plugin-docs .
+
+changelog: venv
+	PATH="$(BIN):$$PATH" antsibull-changelog lint
+
+# The summary (one "summary: N passed, N failed, N skipped" line over all JUnit
+# results) is printed even when a step failed; the exit status is the steps'.
+test: results-clean
+	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) lint docs changelog; rc=$$?; \
+	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
+
+# Legs whose interpreter is missing are skipped (reported), not failed.
+AVAILABLE_MATRIX := $(foreach v,$(MATRIX),$(if $(shell scripts/find-python $(PYVER_$v)),$v))
+SKIPPED_MATRIX := $(filter-out $(AVAILABLE_MATRIX),$(MATRIX))
+
+test-matrix: results-clean
+	@$(if $(SKIPPED_MATRIX),echo "=== skipping ansible-core $(SKIPPED_MATRIX): interpreter not found",true)
+	@$(MAKE) --no-print-directory $(foreach v,$(AVAILABLE_MATRIX),matrix-$v) lint docs changelog; rc=$$?; \
+	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
+
+# ---------------------------------------------------------------- misc
+build: venv
+	mkdir -p build
+	PATH="$(BIN):$$PATH" ansible-galaxy collection build --force --output-path build .
+
+demo: venv
+	$(VENV)/bin/python tests/simulator/demo.py
+
+bench: venv
+	$(VENV)/bin/python benchmarks/bench_photo.py
+
+clean:
+	rm -rf build tests/output .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) .venv-*
