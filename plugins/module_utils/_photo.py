@@ -239,7 +239,7 @@ class PhotoService:
     # -- the three operations -------------------------------------------------
 
     def ensure_absent(self, out: Outcome, check_mode: bool, backup_dir: str | None, want_hash: bool) -> None:
-        before, data = self.fetch(out.record_id, need_bytes=bool(backup_dir) or want_hash)
+        before, data = self.fetch(out.record_id, need_bytes=bool(backup_dir and not check_mode) or want_hash)
         out.before = before
         if not before.present:
             out.after = ABSENT
