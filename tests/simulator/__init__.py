@@ -1,3 +1,5 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Local simulator of the Zoho Bigin photo API and the Zoho OAuth token endpoint.
 
 See :mod:`tests.simulator.bigin_simulator`.

@@ -1,4 +1,5 @@
-#!/usr/bin/env python3
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """A local, strict simulator of the Zoho Bigin photo API and the Zoho OAuth token endpoint.
 
 Standard library only.  Used in-process by the integration tests and the
@@ -613,7 +614,7 @@ class BiginSimulator:
     def photo_count(self, module=None):
         with self._lock:
             return sum(
-                1 for (mod, _), rec in self._records.items() if rec["photo"] is not None and module in (None, mod)
+                1 for (mod, dummy_rid), rec in self._records.items() if rec["photo"] is not None and module in (None, mod)
             )
 
     # -- permissions / org settings -----------------------------------------
