@@ -805,3 +805,25 @@ def test_standalone_lifetime(tmp_path):
     proc = subprocess.run([sys.executable, script, "--lifetime", "0.3"], capture_output=True, timeout=20, check=False)
     assert proc.returncode == 0
     assert time.monotonic() - start < 10
+
+
+def test_chunked_upload(sim):
+    boundary = "chunkyBoundary"
+    body = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"b.gif\"\r\n"
+            "Content-Type: image/gif\r\n\r\n" % boundary).encode() + GIF_MIN + ("\r\n--%s--\r\n" % boundary).encode()
+
+    def gen():
+        for i in range(0, len(body), 7):
+            yield body[i:i + 7]
+
+    headers = dict(auth(), **{"Content-Type": "multipart/form-data; boundary=%s" % boundary})
+    resp = requests.post(photo_url(sim), headers=headers, data=gen())
+    assert resp.status_code == 200, resp.text
+    assert sim.api_requests("POST")[-1]["headers"].get("Transfer-Encoding") == "chunked"
+    assert sim.photo("Contacts", CONTACT) == GIF_MIN
+
+
+def test_head_is_not_a_valid_method(sim):
+    resp = requests.head(photo_url(sim), headers=auth())
+    assert resp.status_code == 400 and resp.content == b""
+    assert sim.api_requests("HEAD")[-1]["code"] == "INVALID_REQUEST_METHOD"
