@@ -259,12 +259,14 @@ class PhotoService:
         if before.present and (not force or before.sha256 == image.state.sha256):
             out.after = before
             return
-        out.changed, out.after = True, image.state
         if check_mode:
+            out.changed, out.after = True, image.state
             return
         if before.present and backup_dir and data is not None:
             out.backup_file = self.backup(out.record_id, data, backup_dir)
         self.upload(out.record_id, image)
+        # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does).
+        out.changed, out.after = True, image.state
 
     def describe(self, out: Outcome) -> None:
         out.before, _data = self.fetch(out.record_id, need_bytes=True)
