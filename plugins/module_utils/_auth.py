@@ -118,6 +118,16 @@ class TokenCache:
                 pass
 
 
+def _redact(text: str | bytes, secrets: t.Iterable[str | None]) -> str:
+    """``text`` with the secrets masked: a server or proxy may echo the request in its answer."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "********")
+    return text
+
+
 class _FileLock:
     def __init__(self, path: str):
         self.path = path
@@ -221,13 +231,16 @@ class TokenProvider:
             payload = json.loads(body.decode("utf-8"))
         except ValueError:
             payload = None
+        secrets = (client_secret, refresh_token)
         if not isinstance(payload, dict):
             raise BiginAuthError("Token refresh failed: the accounts server answered HTTP %s with a body "
-                                 "that is not JSON: %s" % (status, excerpt(body)))
+                                 "that is not JSON: %s" % (status, excerpt(_redact(body, secrets))))
         token = payload.get("access_token")
         if payload.get("error") or not isinstance(token, str) or not token:
             error = str(payload.get("error") or "no access_token in the answer (HTTP %s)" % status)
-            raise BiginAuthError(oauth_error_message(error, payload.get("error_description")))
+            description = payload.get("error_description")
+            raise BiginAuthError(oauth_error_message(
+                _redact(error, secrets), None if description is None else _redact(str(description), secrets)))
         try:
             expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
         except (TypeError, ValueError):
