@@ -1,0 +1,526 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of access tokens (module_utils/_auth.py): TokenProvider and the on-disk TokenCache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import stat
+import threading
+import time
+import typing as t
+
+import pytest
+
+from ansible_collections.zoho.bigin.plugins.module_utils import _auth
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import (
+    CACHE_DIR_NAME,
+    EXPIRY_MARGIN,
+    TokenCache,
+    TokenProvider,
+    default_cache_dir,
+)
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAuthError, BiginTransportError
+
+ACCOUNTS_URL = "https://accounts.example.test"
+ACCESS_TOKEN = "1000.given-access.5d1e"
+CLIENT_ID = "1000.CLIENT42"
+CLIENT_SECRET = "client-secret-8f2a61"
+REFRESH_TOKEN = "1000.refresh-token.93be07"
+SECRETS = (CLIENT_SECRET, REFRESH_TOKEN)
+
+
+class FakeAccounts:
+    """A counting stand-in for the token endpoint: ``post(url, data) -> (status, body)``."""
+
+    def __init__(self, answer: dict[str, t.Any] | None = None, status: int = 200, body: bytes | None = None,
+                 delay: float = 0.0):
+        self.calls: list[tuple[str, dict[str, str]]] = []
+        self.answer = answer
+        self.status = status
+        self.body = body
+        self.delay = delay
+        self.lock = threading.Lock()
+
+    def __call__(self, url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        with self.lock:
+            self.calls.append((url, dict(data)))
+            number = len(self.calls)
+        if self.delay:
+            time.sleep(self.delay)  # widen the window in which a second refresh could start
+        if self.body is not None:
+            return self.status, self.body
+        answer = self.answer or {"access_token": "minted-%d" % number, "expires_in": 3600,
+                                 "api_domain": "https://www.zohoapis.com", "token_type": "Bearer"}
+        return self.status, json.dumps(answer).encode()
+
+
+def provider(post: t.Callable[[str, dict[str, str]], tuple[int, bytes]], access_token: str | None = ACCESS_TOKEN,
+             refresh: bool = True, cache: TokenCache | None = None,
+             warnings: list[str] | None = None) -> TokenProvider:
+    creds = (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN) if refresh else (None, None, None)
+    return TokenProvider(access_token, *creds, accounts_url=ACCOUNTS_URL + "/", post=post, cache=cache,
+                         warn=None if warnings is None else warnings.append)
+
+
+def new_cache(directory: t.Any, refresh_token: str = REFRESH_TOKEN) -> TokenCache:
+    return TokenCache(str(directory), ACCOUNTS_URL, CLIENT_ID, refresh_token)
+
+
+def mode(path: str) -> int:
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def write_raw(cache: TokenCache, content: str | bytes, file_mode: int = 0o600) -> None:
+    os.makedirs(cache.directory, mode=0o700, exist_ok=True)
+    data = content.encode() if isinstance(content, str) else content
+    with open(cache.path, "wb") as handle:
+        handle.write(data)
+    os.chmod(cache.path, file_mode)
+
+
+# -- TokenProvider ---------------------------------------------------------------------
+
+def test_given_access_token_is_used_first(tmp_path: t.Any) -> None:
+    post = FakeAccounts()
+    cache = new_cache(tmp_path / "cache")
+    tokens = provider(post, cache=cache)
+    assert tokens.get() == ACCESS_TOKEN
+    assert tokens.get() == ACCESS_TOKEN
+    assert post.calls == []
+    assert not os.path.exists(cache.path)
+
+
+def test_refresh_only_after_invalidation_with_the_documented_form() -> None:
+    post = FakeAccounts()
+    tokens = provider(post)
+    assert tokens.get() == ACCESS_TOKEN
+    tokens.invalidate(ACCESS_TOKEN)
+    assert post.calls == []  # invalidation alone sends nothing
+    assert tokens.get() == "minted-1"
+    assert post.calls == [(ACCOUNTS_URL + "/oauth/v2/token", {
+        "grant_type": "refresh_token",
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "refresh_token": REFRESH_TOKEN,
+    })]
+    assert tokens.get() == "minted-1"
+    assert tokens.refreshes == 1
+
+
+def test_a_stale_rejection_does_not_refresh_again() -> None:
+    post = FakeAccounts()
+    tokens = provider(post)
+    tokens.invalidate(ACCESS_TOKEN)
+    assert tokens.get() == "minted-1"
+    tokens.invalidate(ACCESS_TOKEN)  # a slower thread reporting the old token's rejection
+    assert tokens.get() == "minted-1"
+    assert len(post.calls) == 1
+    tokens.invalidate("minted-1")
+    assert tokens.get() == "minted-2"
+
+
+def test_without_an_access_token_the_first_get_refreshes() -> None:
+    post = FakeAccounts()
+    tokens = provider(post, access_token=None)
+    assert tokens.get() == "minted-1"
+    assert len(post.calls) == 1
+
+
+@pytest.mark.parametrize("creds", [(None, None, None), (CLIENT_ID, None, REFRESH_TOKEN),
+                                   (CLIENT_ID, CLIENT_SECRET, "")])
+def test_rejection_without_refresh_credentials(creds: tuple[str | None, ...]) -> None:
+    post = FakeAccounts()
+    tokens = TokenProvider(ACCESS_TOKEN, *creds, accounts_url=ACCOUNTS_URL, post=post)
+    assert tokens.can_refresh is False
+    tokens.invalidate(ACCESS_TOKEN)
+    with pytest.raises(BiginAuthError) as info:
+        tokens.get()
+    assert "no refresh credentials" in str(info.value)
+    assert post.calls == []
+
+
+def test_failed_refresh_is_sticky() -> None:
+    post = FakeAccounts(answer={"error": "invalid_code"})
+    tokens = provider(post, access_token=None)
+    with pytest.raises(BiginAuthError) as first:
+        tokens.get()
+    with pytest.raises(BiginAuthError) as second:
+        tokens.get()
+    assert second.value is first.value
+    assert len(post.calls) == 1
+    assert str(first.value).startswith("Token refresh failed: invalid_code: ")
+    assert first.value.code == "TOKEN_REFRESH_FAILED"
+
+
+def test_transport_failure_of_the_refresh_is_sticky_too() -> None:
+    calls: list[str] = []
+
+    def post(url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        calls.append(url)
+        raise BiginTransportError("POST OAuth token refresh failed after 1 attempt(s): could not connect")
+
+    tokens = provider(post, access_token=None)
+    for dummy in range(2):
+        with pytest.raises(BiginTransportError):
+            tokens.get()
+    assert len(calls) == 1
+
+
+@pytest.mark.parametrize("status, body, expected", [
+    (200, b'{"error": "invalid_client"}', "Token refresh failed: invalid_client: the client_id is not known"),
+    (200, b'{"error": "invalid_client_secret"}', "Token refresh failed: invalid_client_secret: "),
+    (400, b'{"error": "Access Denied", "error_description": "You have made too many requests continuously. '
+          b'Please try again after some time.", "status": "failure"}',
+     "Token refresh failed: Access Denied: the token-generation limit was reached"),
+    (200, b'{"token_type": "Bearer"}', "Token refresh failed: no access_token in the answer (HTTP 200)"),
+    (200, b'{"access_token": 12}', "Token refresh failed: no access_token in the answer (HTTP 200)"),
+    (502, b"<html><body>Bad Gateway</body></html>",
+     "Token refresh failed: the accounts server answered HTTP 502 with a body that is not JSON: "
+     "<html><body>Bad Gateway</body></html>"),
+    (200, b"[]", "Token refresh failed: the accounts server answered HTTP 200 with a body that is not JSON"),
+])
+def test_refresh_failure_messages(status: int, body: bytes, expected: str) -> None:
+    tokens = provider(FakeAccounts(status=status, body=body), access_token=None)
+    with pytest.raises(BiginAuthError) as info:
+        tokens.get()
+    assert str(info.value).startswith(expected)
+    for secret in SECRETS:
+        assert secret not in str(info.value)
+
+
+@pytest.mark.parametrize("status, body", [
+    # An accounts server (or a proxy in front of it) that echoes the request back.
+    (500, ("bad request: client_secret=%s&refresh_token=%s" % (CLIENT_SECRET, REFRESH_TOKEN)).encode()),
+    (500, ("x" * 170 + "client_secret=%s" % CLIENT_SECRET).encode()),  # a secret across the excerpt's end
+    (200, json.dumps({"error": "server_error",
+                      "error_description": "refresh_token %s, secret %s" % (REFRESH_TOKEN, CLIENT_SECRET)}).encode()),
+    (200, json.dumps({"error": "bad refresh_token " + REFRESH_TOKEN}).encode()),
+])
+def test_refresh_failure_never_shows_the_secrets_it_sent(status: int, body: bytes) -> None:
+    tokens = provider(FakeAccounts(status=status, body=body), access_token=None)
+    with pytest.raises(BiginAuthError) as info:
+        tokens.get()
+    text = str(info.value)
+    assert text.startswith("Token refresh failed: ")
+    for secret in SECRETS:
+        assert secret not in text
+        assert secret[:12] not in text
+
+
+@pytest.mark.parametrize("description", [{"reason": "x"}, ["too", "many"], 42])
+def test_refresh_failure_with_an_odd_error_description(description: t.Any) -> None:
+    body = json.dumps({"error": "server_error", "error_description": description}).encode()
+    tokens = provider(FakeAccounts(body=body), access_token=None)
+    with pytest.raises(BiginAuthError) as info:
+        tokens.get()
+    assert str(info.value).startswith("Token refresh failed: server_error")
+
+
+def test_threads_share_one_refresh() -> None:
+    post = FakeAccounts(delay=0.05)
+    tokens = provider(post, access_token=None)
+    barrier = threading.Barrier(8)
+    got: list[str] = []
+
+    def worker() -> None:
+        barrier.wait()
+        got.append(tokens.get())
+
+    threads = [threading.Thread(target=worker) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert got == ["minted-1"] * 8
+    assert len(post.calls) == 1
+
+
+def test_threads_rejected_together_share_one_refresh() -> None:
+    post = FakeAccounts(delay=0.05)
+    tokens = provider(post)
+    barrier = threading.Barrier(8)
+    got: list[str] = []
+
+    def worker() -> None:
+        rejected = tokens.get()  # every thread sent the same token, and every one was rejected
+        barrier.wait()
+        tokens.invalidate(rejected)
+        got.append(tokens.get())
+
+    threads = [threading.Thread(target=worker) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert got == ["minted-1"] * 8
+    assert len(post.calls) == 1
+
+
+# -- TokenProvider with the cache -------------------------------------------------------
+
+def test_refreshed_token_is_cached_for_the_next_provider(tmp_path: t.Any) -> None:
+    post = FakeAccounts()
+    assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "minted-1"
+    assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "minted-1"
+    assert len(post.calls) == 1
+
+
+def test_cache_is_per_refresh_token(tmp_path: t.Any) -> None:
+    post = FakeAccounts()
+    provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get()
+    other = TokenProvider(None, CLIENT_ID, CLIENT_SECRET, "1000.another-refresh", ACCOUNTS_URL, post,
+                          new_cache(tmp_path / "c", "1000.another-refresh"))
+    assert other.get() == "minted-2"
+    assert len(post.calls) == 2
+
+
+def test_rejected_cached_token_is_discarded_and_replaced(tmp_path: t.Any) -> None:
+    post = FakeAccounts()
+    first = provider(post, access_token=None, cache=new_cache(tmp_path / "c"))
+    assert first.get() == "minted-1"
+    first.invalidate("minted-1")
+    assert new_cache(tmp_path / "c").read(time.time()) is None
+    assert first.get() == "minted-2"
+    assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "minted-2"
+    assert len(post.calls) == 2
+
+
+def test_cached_token_is_written_with_its_expiry(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    before = time.time()
+    provider(FakeAccounts(answer={"access_token": "short", "expires_in": 1200}), access_token=None,
+             cache=cache).get()
+    after = time.time()
+    with open(cache.path, encoding="utf-8") as handle:
+        stored = json.load(handle)
+    assert set(stored) == {"access_token", "expires_at"}
+    assert stored["access_token"] == "short"
+    assert before + 1200 <= stored["expires_at"] <= after + 1200
+
+
+def test_token_expiring_within_the_margin_is_not_reused_from_cache(tmp_path: t.Any) -> None:
+    post = FakeAccounts(answer={"access_token": "brief", "expires_in": EXPIRY_MARGIN - 10})
+    assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "brief"
+    assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "brief"
+    assert len(post.calls) == 2
+
+
+def test_foreign_owned_cache_directory_is_not_used(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    directory = tmp_path / "c"
+    directory.mkdir(mode=0o700)
+    if os.geteuid() == 0:
+        os.chown(directory, 1, 1)
+    else:  # cannot give a file away: pretend to be someone else instead
+        real = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+    warnings: list[str] = []
+    post = FakeAccounts()
+    tokens = provider(post, access_token=None, cache=new_cache(directory), warnings=warnings)
+    assert tokens.get() == "minted-1"
+    assert len(post.calls) == 1
+    assert os.listdir(directory) == []
+    assert len(warnings) == 1 and warnings[0].startswith("Token cache not used")
+
+
+def test_loose_cache_directory_is_tightened(tmp_path: t.Any) -> None:
+    directory = tmp_path / "c"
+    directory.mkdir()
+    os.chmod(directory, 0o755)
+    provider(FakeAccounts(), access_token=None, cache=new_cache(directory)).get()
+    assert mode(str(directory)) == 0o700
+
+
+def _process_worker(directory: str, counter: str, barrier: t.Any, results: t.Any) -> None:
+    """One fork of a playbook run: refresh through the shared cache, report the token."""
+
+    def post(url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        fd = os.open(counter, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, b"%d\n" % os.getpid())
+        finally:
+            os.close(fd)
+        time.sleep(0.2)
+        return 200, json.dumps({"access_token": "minted-by-%d" % os.getpid(), "expires_in": 3600}).encode()
+
+    tokens = TokenProvider(None, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, ACCOUNTS_URL, post,
+                           TokenCache(directory, ACCOUNTS_URL, CLIENT_ID, REFRESH_TOKEN))
+    barrier.wait()
+    results.put(tokens.get())
+
+
+def test_processes_sharing_a_cache_refresh_once(tmp_path: t.Any) -> None:
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(4)
+    results = context.Queue()
+    counter = str(tmp_path / "refreshes")
+    directory = str(tmp_path / "cache")
+    processes = [context.Process(target=_process_worker, args=(directory, counter, barrier, results))
+                 for dummy in range(4)]
+    for process in processes:
+        process.start()
+    tokens = [results.get(timeout=30) for dummy in processes]
+    for process in processes:
+        process.join(30)
+        assert process.exitcode == 0
+    with open(counter, encoding="utf-8") as handle:
+        refreshers = handle.read().split()
+    assert len(refreshers) == 1
+    assert tokens == ["minted-by-%s" % refreshers[0]] * 4
+
+
+# -- TokenCache ----------------------------------------------------------------------------
+
+def test_cache_file_name_is_a_hash_without_secrets(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    name = os.path.basename(cache.path)
+    key = "\0".join((ACCOUNTS_URL, CLIENT_ID, REFRESH_TOKEN))
+    assert name == hashlib.sha256(key.encode()).hexdigest() + ".json"
+    for part in (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, "accounts"):
+        assert part not in cache.path.replace(str(tmp_path), "")
+    assert os.path.dirname(cache.path) == str(tmp_path)
+
+
+def test_cache_key_covers_accounts_url_client_and_refresh_token(tmp_path: t.Any) -> None:
+    base = new_cache(tmp_path).path
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL + "/", CLIENT_ID, REFRESH_TOKEN).path == base
+    assert TokenCache(str(tmp_path), "https://accounts.zoho.eu", CLIENT_ID, REFRESH_TOKEN).path != base
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL, "1000.OTHER", REFRESH_TOKEN).path != base
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL, CLIENT_ID, "1000.other").path != base
+
+
+def test_cache_file_and_directory_modes(tmp_path: t.Any) -> None:
+    old_umask = os.umask(0)  # the modes must not depend on a permissive umask
+    try:
+        cache = new_cache(tmp_path / "deep" / "zoho.bigin")
+        with cache.locked():
+            cache.write("tok", time.time() + 3600)
+    finally:
+        os.umask(old_umask)
+    assert mode(cache.directory) == 0o700
+    assert mode(cache.path) == 0o600
+    assert mode(cache.lock_path) == 0o600
+    assert cache.read(time.time()) == "tok"
+
+
+def test_read_honours_the_expiry_margin(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    now = 1_800_000_000.0
+    cache.write("tok", now + EXPIRY_MARGIN)
+    assert cache.read(now) is None
+    cache.write("tok", now + EXPIRY_MARGIN + 1)
+    assert cache.read(now) == "tok"
+    assert cache.read(now + 1) is None
+
+
+def test_read_of_a_missing_file_is_none(tmp_path: t.Any) -> None:
+    assert new_cache(tmp_path / "absent").read(time.time()) is None
+
+
+@pytest.mark.parametrize("content", [
+    "{not json",
+    "",
+    b"\xff\xfe",
+    "[]",
+    '"tok"',
+    '{"access_token": "tok"}',
+    '{"expires_at": 4000000000}',
+    '{"access_token": 12, "expires_at": 4000000000}',
+    '{"access_token": "", "expires_at": 4000000000}',
+    '{"access_token": "tok", "expires_at": "4000000000"}',
+    '{"access_token": "tok", "expires_at": null}',
+])
+def test_read_ignores_corrupt_or_mistyped_files(tmp_path: t.Any, content: str | bytes) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, content)
+    assert cache.read(time.time()) is None
+
+
+def test_read_accepts_a_valid_file(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}')
+    assert cache.read(time.time()) == "tok"
+
+
+def test_read_does_not_follow_a_symlink(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    target = tmp_path / "elsewhere.json"
+    target.write_text('{"access_token": "planted", "expires_at": 4000000000}')
+    os.chmod(target, 0o600)
+    os.makedirs(cache.directory, mode=0o700)
+    os.symlink(str(target), cache.path)
+    assert cache.read(time.time()) is None
+
+
+@pytest.mark.parametrize("file_mode", [0o640, 0o604, 0o660, 0o666])
+def test_read_ignores_a_file_others_can_read_or_write(tmp_path: t.Any, file_mode: int) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}', file_mode)
+    assert cache.read(time.time()) is None
+
+
+def test_read_ignores_a_foreign_owned_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}')
+    if os.geteuid() == 0:
+        os.chown(cache.path, 1, -1)
+    else:  # cannot give a file away: pretend to be someone else instead
+        real = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+    assert cache.read(time.time()) is None
+
+
+def test_untrusted_cache_file_is_replaced_by_a_fresh_token(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}', 0o644)
+    post = FakeAccounts()
+    assert provider(post, access_token=None, cache=cache).get() == "minted-1"
+    assert mode(cache.path) == 0o600
+    assert cache.read(time.time()) == "minted-1"
+
+
+def test_write_replaces_atomically(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("old", time.time() + 3600)
+    with open(cache.path, encoding="utf-8") as reader:  # a reader that opened the old file
+        cache.write("new", time.time() + 3600)
+        assert json.load(reader)["access_token"] == "old"
+    assert cache.read(time.time()) == "new"
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: t.Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("old", time.time() + 3600)
+
+    def broken_dump(obj: t.Any, handle: t.Any) -> None:
+        handle.write('{"access_token": "ne')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_auth.json, "dump", broken_dump)
+    with pytest.raises(OSError):
+        cache.write("new", time.time() + 3600)
+    assert cache.read(time.time()) == "old"
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
+
+
+def test_discard_only_removes_the_matching_token(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("current", time.time() + 3600)
+    cache.discard("some-older-token")
+    assert cache.read(time.time()) == "current"
+    cache.discard("current")
+    assert not os.path.exists(cache.path)
+    cache.discard("current")  # nothing left to remove: no error
+
+
+def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == str(tmp_path / "xdg" / CACHE_DIR_NAME)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == str(tmp_path / "home" / ".cache" / "zoho.bigin")
