@@ -1,0 +1,526 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the photo operations and input checks (module_utils/_photo.py).
+
+The operations run through a real BiginClient against a started simulator, whose
+state and request log are what the assertions read.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import re
+import stat
+import typing as t
+
+import pytest
+
+from ansible_collections.zoho.bigin.plugins.module_utils import _photo
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
+from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, Transport, new_session
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
+    ABSENT,
+    MAX_PHOTO_BYTES,
+    SMALL_BODY,
+    BackupError,
+    Image,
+    InputError,
+    Outcome,
+    PhotoService,
+    PhotoState,
+    check_backup_dir,
+    image_type,
+    module_api_name,
+    record_ids,
+)
+from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
+
+TOKEN = "1000.photo-unit.7e21"
+RECORD = "3000000038009"
+BIG = PNG_BLUE + b"\0" * (2 * SMALL_BODY)  # a photo too big to read when only presence matters
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# -- module_api_name -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("Contacts", "Contacts"), ("contacts", "Contacts"), ("CONTACTS", "Contacts"),
+    ("Accounts", "Accounts"), ("accounts", "Accounts"),
+    ("Companies", "Accounts"), ("companies", "Accounts"), ("COMPANIES", "Accounts"),
+    ("Products", "Products"), ("pRoDuCtS", "Products"),
+])
+def test_module_api_name(value: str, expected: str) -> None:
+    assert module_api_name(value) == expected
+
+
+@pytest.mark.parametrize("value", ["Deals", "Documents", "Contact", " Contacts", "", "Contacts/1", None, 1, ["Contacts"]])
+def test_module_api_name_rejects_others_naming_the_option_and_the_valid_values(value: t.Any) -> None:
+    with pytest.raises(InputError) as info:
+        module_api_name(value)
+    text = str(info.value)
+    assert text.startswith("module: %r is not a supported module" % (value,))
+    for name in ("Contacts", "Accounts", "Companies", "Products"):
+        assert name in text
+
+
+# -- record_ids --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("values, expected", [
+    (["3000000038009"], ["3000000038009"]),
+    ([3000000038009], ["3000000038009"]),
+    (["1"], ["1"]),
+    ([0], ["0"]),
+    (["9" * 19], ["9" * 19]),
+    ([9223372036854775807], ["9223372036854775807"]),
+    (["007"], ["007"]),
+    (["3", 1, "2", 3, "1", "3"], ["3", "1", "2"]),
+])
+def test_record_ids_accepted(values: list[t.Any], expected: list[str]) -> None:
+    assert record_ids(values) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "", "abc", "12a", "1 2", " 12", "12 ", "12\n", "../1", "..", "1/photo", "1%2F", "1" * 20, "-1", -1,
+    "+1", "1.0", "\u0661\u0662",  # Arabic-Indic digits: digits to Python, not to the API
+    True, False, 1.0, 1.5, None, {"id": "1"}, ["1"],
+])
+def test_record_ids_rejected(value: t.Any) -> None:
+    with pytest.raises(InputError) as info:
+        record_ids(["1", value])
+    assert str(info.value).startswith("record_id: ")
+    assert "1 to 19 digits" in str(info.value)
+
+
+@pytest.mark.parametrize("values", [[], None, "1", 1])
+def test_record_ids_need_a_non_empty_list(values: t.Any) -> None:
+    with pytest.raises(InputError, match="^record_id: give one record id or a list of them$"):
+        record_ids(values)
+
+
+def test_record_id_error_shows_a_long_value_shortened() -> None:
+    with pytest.raises(InputError) as info:
+        record_ids(["x" * 500])
+    assert "x" * 40 + "..." in str(info.value)
+    assert "x" * 41 not in str(info.value)
+
+
+# -- Image -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, ext, content_type", [
+    (PNG_RED, "png", "image/png"),
+    (JPEG_MIN, "jpg", "image/jpeg"),
+    (GIF_MIN, "gif", "image/gif"),
+    (b"GIF87a" + GIF_MIN[6:], "gif", "image/gif"),
+    (BMP_MIN, "bmp", "image/bmp"),
+])
+def test_image_by_magic_bytes(tmp_path: t.Any, data: bytes, ext: str, content_type: str) -> None:
+    path = tmp_path / "photo.whatever"
+    path.write_bytes(data)
+    image = Image(str(path))
+    assert (image.ext, image.content_type) == (ext, content_type)
+    assert image.data == data
+    assert image.filename == "photo.whatever"
+    assert image.state.to_dict() == {"present": True, "size": len(data), "sha256": sha(data)}
+
+
+@pytest.mark.parametrize("data", [b"not an image", b"\x89PNG", b"<svg/>", b"RIFF\0\0\0\0WEBPVP8 "])
+def test_image_that_is_not_a_supported_image(tmp_path: t.Any, data: bytes) -> None:
+    path = tmp_path / "photo.png"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match="^src: .* is not a PNG, JPEG, GIF or BMP image$"):
+        Image(str(path))
+
+
+def test_empty_image(tmp_path: t.Any) -> None:
+    path = tmp_path / "empty.png"
+    path.write_bytes(b"")
+    with pytest.raises(InputError, match="^src: .*empty.png is empty$"):
+        Image(str(path))
+
+
+def test_image_over_10_mb(tmp_path: t.Any) -> None:
+    path = tmp_path / "huge.png"
+    with open(path, "wb") as handle:
+        handle.write(PNG_RED)
+        handle.truncate(MAX_PHOTO_BYTES + 1)  # sparse: cheap on disk
+    with pytest.raises(InputError) as info:
+        Image(str(path))
+    assert str(info.value) == "src: %s is larger than 10 MB (%d bytes), the API's upload limit" % (
+        path, MAX_PHOTO_BYTES + 1)
+
+
+def test_image_of_exactly_10_mb_is_accepted(tmp_path: t.Any) -> None:
+    path = tmp_path / "limit.png"
+    with open(path, "wb") as handle:
+        handle.write(PNG_RED)
+        handle.truncate(MAX_PHOTO_BYTES)
+    assert Image(str(path)).state.size == MAX_PHOTO_BYTES
+
+
+def test_missing_image(tmp_path: t.Any) -> None:
+    with pytest.raises(InputError, match="^src: .*nope.png does not exist or is not a file$"):
+        Image(str(tmp_path / "nope.png"))
+
+
+def test_directory_as_image(tmp_path: t.Any) -> None:
+    with pytest.raises(InputError, match="does not exist or is not a file$"):
+        Image(str(tmp_path))
+
+
+def test_unreadable_image(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.png"
+    path.write_bytes(PNG_RED)
+    os.chmod(path, 0)
+    if os.geteuid() == 0:  # root reads any file: make the open fail as it would for a user
+        def denied(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            raise PermissionError(13, "Permission denied", str(path))
+
+        monkeypatch.setattr(_photo, "open", denied, raising=False)
+    with pytest.raises(InputError) as info:
+        Image(str(path))
+    assert str(info.value) == "src: %s cannot be read (Permission denied)" % path
+
+
+def test_image_type() -> None:
+    assert image_type(JPEG_MIN) == ("jpg", "image/jpeg")
+    assert image_type(b"") is None
+
+
+# -- check_backup_dir ------------------------------------------------------------------------
+
+def test_existing_backup_dir_is_accepted(tmp_path: t.Any) -> None:
+    check_backup_dir(str(tmp_path), check_mode=False)
+
+
+def test_missing_backup_dir_is_created_0700(tmp_path: t.Any) -> None:
+    path = tmp_path / "a" / "b"
+    old = os.umask(0)
+    try:
+        check_backup_dir(str(path), check_mode=False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o700
+
+
+def test_missing_backup_dir_is_not_created_in_check_mode(tmp_path: t.Any) -> None:
+    check_backup_dir(str(tmp_path / "later"), check_mode=True)
+    assert not os.path.exists(tmp_path / "later")
+
+
+def test_backup_dir_that_is_a_file(tmp_path: t.Any) -> None:
+    path = tmp_path / "file"
+    path.write_text("x")
+    for check_mode in (False, True):
+        with pytest.raises(InputError, match="^backup_dir: .* exists and is not a directory$"):
+            check_backup_dir(str(path), check_mode)
+
+
+def test_backup_dir_that_cannot_be_created(tmp_path: t.Any) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(InputError, match="^backup_dir: .*/file/sub cannot be created \\(Not a directory\\)$"):
+        check_backup_dir(str(tmp_path / "file" / "sub"), check_mode=False)
+
+
+def test_backup_dir_that_is_not_writable(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ro"
+    path.mkdir()
+    os.chmod(path, 0o500)
+    if os.geteuid() == 0:  # root may write anywhere: answer os.access as for a user
+        real_access = os.access
+        monkeypatch.setattr(os, "access", lambda p, m: False if str(p) == str(path) else real_access(p, m))
+    with pytest.raises(InputError, match="^backup_dir: .*/ro is not writable$"):
+        check_backup_dir(str(path), check_mode=False)
+
+
+# -- PhotoState and Outcome --------------------------------------------------------------------
+
+def test_photo_state_dicts() -> None:
+    state = PhotoState.of(PNG_RED, "image/png")
+    assert state.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}
+    assert state.to_dict(with_type=True) == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED),
+                                             "content_type": "image/png"}
+    assert PhotoState(True, 10).to_dict(with_type=True) == {"present": True, "size": 10}
+    assert ABSENT.to_dict() == {"present": False}
+
+
+def test_outcome_dicts() -> None:
+    out = Outcome("Accounts", "42")
+    assert out.label == "Accounts/42"
+    assert out.to_dict() == {"module": "Accounts", "record_id": "42", "changed": False}
+    assert out.to_info() == {"module": "Accounts", "record_id": "42"}
+    out.before = PhotoState.of(PNG_RED, "image/png")
+    out.after = ABSENT
+    out.changed = True
+    out.backup_file = "/b/Accounts-42-x.png"
+    out.error = BiginAPIError(403, "NO_PERMISSION", "Permission denied to delete images")
+    assert out.to_dict() == {
+        "module": "Accounts", "record_id": "42", "changed": True,
+        "before": {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)},
+        "after": {"present": False},
+        "backup_file": "/b/Accounts-42-x.png",
+        "error": {"code": "NO_PERMISSION", "http_status": 403, "message": "Permission denied to delete images",
+                  "resolution": "The user does not have permission to delete images. "
+                                "Contact your system administrator.",
+                  "details": {}},
+    }
+    assert out.to_info() == {
+        "module": "Accounts", "record_id": "42", "present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED),
+        "content_type": "image/png", "error": out.error.to_dict(),
+    }
+
+
+# -- the service against the simulator ----------------------------------------------------------
+
+@pytest.fixture
+def sim() -> t.Iterator[BiginSimulator]:
+    with BiginSimulator() as simulator:
+        simulator.add_token(TOKEN)
+        simulator.add_record("Contacts", RECORD, PNG_RED)
+        simulator.add_record("Contacts", "2", None)
+        yield simulator
+
+
+@pytest.fixture
+def service(sim: BiginSimulator) -> t.Iterator[PhotoService]:
+    session = new_session(2, True)
+    transport = Transport(session, 10.0, 2, lambda msg: None, sleep=lambda s: None)
+
+    def no_refresh(url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        raise AssertionError("no token refresh expected")
+
+    client = BiginClient(transport, sim.url, "v2", TokenProvider(TOKEN, None, None, None, sim.url, no_refresh))
+    yield PhotoService(client, "Contacts")
+    session.close()
+
+
+def methods(sim: BiginSimulator) -> list[str]:
+    return [entry["method"] for entry in sim.api_requests()]
+
+
+def image_file(tmp_path: t.Any, data: bytes = PNG_BLUE) -> Image:
+    path = tmp_path / "upload.png"
+    path.write_bytes(data)
+    return Image(str(path))
+
+
+def test_absent_deletes_a_photo(service: PhotoService, sim: BiginSimulator) -> None:
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    assert out.changed is True
+    assert out.before.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}
+    assert out.after.to_dict() == {"present": False}
+    assert out.backup_file is None
+    assert methods(sim) == ["GET", "DELETE"]
+    assert sim.photo("Contacts", RECORD) is None
+
+
+def test_absent_leaves_a_record_without_photo_alone(service: PhotoService, sim: BiginSimulator) -> None:
+    out = Outcome("Contacts", "2")
+    service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=True)
+    assert out.changed is False
+    assert out.before.to_dict() == out.after.to_dict() == {"present": False}
+    assert methods(sim) == ["GET"]
+
+
+def test_absent_in_check_mode_sends_no_delete(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=True, backup_dir=str(tmp_path), want_hash=False)
+    assert out.changed is True
+    assert out.after.to_dict() == {"present": False}
+    assert out.backup_file is None
+    assert methods(sim) == ["GET"]
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+    assert os.listdir(tmp_path) == []
+
+
+def test_absent_big_photo_is_not_downloaded_for_presence(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.set_photo("Contacts", RECORD, BIG)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    # size from Content-Length, no sha256: the body was not read
+    assert out.before.to_dict() == {"present": True, "size": len(BIG)}
+    assert out.changed is True
+    assert sim.photo("Contacts", RECORD) is None
+
+
+def test_absent_big_photo_is_hashed_when_asked(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.set_photo("Contacts", RECORD, BIG)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=True, backup_dir=None, want_hash=True)
+    assert out.before.to_dict() == {"present": True, "size": len(BIG), "sha256": sha(BIG)}
+
+
+def test_absent_backs_up_before_deleting(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+    sim.set_photo("Contacts", RECORD, BIG)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=str(tmp_path), want_hash=False)
+    assert out.changed is True
+    assert out.backup_file is not None and os.path.dirname(out.backup_file) == str(tmp_path)
+    with open(out.backup_file, "rb") as handle:
+        assert handle.read() == BIG
+    assert out.before.to_dict() == {"present": True, "size": len(BIG), "sha256": sha(BIG)}
+    assert sim.photo("Contacts", RECORD) is None
+
+
+def test_failed_backup_sends_no_delete(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+    out = Outcome("Contacts", RECORD)
+    with pytest.raises(BackupError) as info:
+        service.ensure_absent(out, check_mode=False, backup_dir=str(tmp_path / "gone"), want_hash=False)
+    assert info.value.code == "BACKUP_FAILED"
+    assert str(info.value).startswith("backup of Contacts/%s to %s failed (" % (RECORD, tmp_path / "gone"))
+    assert str(info.value).endswith("); the photo was left in place")
+    assert out.changed is False
+    assert methods(sim) == ["GET"]
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+
+
+def test_delete_race_no_such_photo_is_not_changed(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.inject_error("INVALID_DATA_NO_PHOTO", method="DELETE")  # someone else deleted it after our GET
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    assert out.changed is False
+    assert out.after.to_dict() == {"present": False}
+    assert methods(sim) == ["GET", "DELETE"]
+
+
+def test_delete_whose_answer_was_lost_is_changed(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.inject_drop(method="DELETE", when="after")  # deleted, then the connection broke
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    assert out.changed is True
+    assert [(entry["method"], entry["status"]) for entry in sim.api_requests()] == [
+        ("GET", 200), ("DELETE", None), ("DELETE", 400)]  # None: applied, answer dropped
+    assert sim.photo("Contacts", RECORD) is None
+
+
+def test_delete_on_an_unknown_record_raises(service: PhotoService, sim: BiginSimulator) -> None:
+    out = Outcome("Contacts", "999")
+    with pytest.raises(BiginAPIError) as info:
+        service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    assert info.value.is_("INVALID_DATA", "the id given seems to be invalid")
+    assert out.changed is False
+
+
+def test_delete_refused_raises_and_is_not_changed(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.set_permission(delete_images=False)
+    out = Outcome("Contacts", RECORD)
+    with pytest.raises(BiginAPIError) as info:
+        service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
+    assert info.value.code == "NO_PERMISSION"
+    assert out.changed is False and out.after is None
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+
+
+def test_present_uploads_to_a_record_without_photo(service: PhotoService, sim: BiginSimulator,
+                                                   tmp_path: t.Any) -> None:
+    out = Outcome("Contacts", "2")
+    service.ensure_present(out, image_file(tmp_path), force=False, check_mode=False, backup_dir=str(tmp_path))
+    assert out.changed is True
+    assert out.before.to_dict() == {"present": False}
+    assert out.after.to_dict() == {"present": True, "size": len(PNG_BLUE), "sha256": sha(PNG_BLUE)}
+    assert out.backup_file is None
+    assert methods(sim) == ["GET", "POST"]
+    assert sim.photo("Contacts", "2") == PNG_BLUE
+
+
+def test_present_with_the_same_photo_is_not_changed(service: PhotoService, sim: BiginSimulator,
+                                                    tmp_path: t.Any) -> None:
+    out = Outcome("Contacts", RECORD)
+    service.ensure_present(out, image_file(tmp_path, PNG_RED), force=True, check_mode=False, backup_dir=None)
+    assert out.changed is False
+    assert out.after.to_dict() == out.before.to_dict() == {"present": True, "size": len(PNG_RED),
+                                                           "sha256": sha(PNG_RED)}
+    assert methods(sim) == ["GET"]
+
+
+def test_present_with_force_replaces_a_different_photo(service: PhotoService, sim: BiginSimulator,
+                                                       tmp_path: t.Any) -> None:
+    backups = tmp_path / "backups"
+    backups.mkdir()
+    sim.set_photo("Contacts", RECORD, BIG)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_present(out, image_file(tmp_path), force=True, check_mode=False, backup_dir=str(backups))
+    assert out.changed is True
+    assert out.before.to_dict() == {"present": True, "size": len(BIG), "sha256": sha(BIG)}
+    assert out.after.to_dict() == {"present": True, "size": len(PNG_BLUE), "sha256": sha(PNG_BLUE)}
+    assert methods(sim) == ["GET", "POST"]
+    assert sim.photo("Contacts", RECORD) == PNG_BLUE
+    with open(out.backup_file or "", "rb") as handle:
+        assert handle.read() == BIG
+
+
+def test_present_without_force_keeps_a_different_photo(service: PhotoService, sim: BiginSimulator,
+                                                       tmp_path: t.Any) -> None:
+    sim.set_photo("Contacts", RECORD, BIG)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_present(out, image_file(tmp_path), force=False, check_mode=False, backup_dir=str(tmp_path))
+    assert out.changed is False
+    assert out.before.to_dict() == out.after.to_dict() == {"present": True, "size": len(BIG)}
+    assert methods(sim) == ["GET"]
+    assert sim.photo("Contacts", RECORD) == BIG
+
+
+def test_present_in_check_mode_sends_no_post(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+    image = image_file(tmp_path)
+    for record in (RECORD, "2"):
+        out = Outcome("Contacts", record)
+        service.ensure_present(out, image, force=True, check_mode=True, backup_dir=str(tmp_path))
+        assert out.changed is True
+        assert out.after.to_dict() == image.state.to_dict()
+        assert out.backup_file is None
+    assert methods(sim) == ["GET", "GET"]
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+    assert sim.photo("Contacts", "2") is None
+    assert sorted(os.listdir(tmp_path)) == ["upload.png"]
+
+
+def test_refused_upload_is_not_changed(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+    sim.lock_record("Contacts", RECORD)
+    out = Outcome("Contacts", RECORD)
+    with pytest.raises(BiginAPIError) as info:
+        service.ensure_present(out, image_file(tmp_path), force=True, check_mode=False, backup_dir=None)
+    assert info.value.code == "RECORD_LOCKED"
+    assert out.changed is False and out.after is None
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+
+
+def test_describe_reads_the_whole_photo(service: PhotoService, sim: BiginSimulator) -> None:
+    sim.set_photo("Contacts", RECORD, BIG)
+    with_photo, without = Outcome("Contacts", RECORD), Outcome("Contacts", "2")
+    service.describe(with_photo)
+    service.describe(without)
+    assert with_photo.to_info() == {"module": "Contacts", "record_id": RECORD, "present": True, "size": len(BIG),
+                                    "sha256": sha(BIG), "content_type": "image/png"}
+    assert without.to_info() == {"module": "Contacts", "record_id": "2", "present": False}
+    assert methods(sim) == ["GET", "GET"]
+
+
+# -- backup files ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, ext", [(PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"),
+                                       (b"\0\1unknown", "bin")])
+def test_backup_file_name_mode_and_contents(service: PhotoService, tmp_path: t.Any, data: bytes, ext: str) -> None:
+    start = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    path = service.backup(RECORD, data, str(tmp_path))
+    end = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    name = os.path.basename(path)
+    match = re.match(r"^Contacts-%s-(\d{8}T\d{12})Z\.%s$" % (RECORD, ext), name)
+    assert match, name
+    stamp = datetime.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f")
+    assert start <= stamp <= end  # a UTC timestamp of the moment of the backup
+    assert os.path.dirname(path) == str(tmp_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with open(path, "rb") as handle:
+        assert handle.read() == data
+
+
+def test_backups_never_overwrite_each_other(service: PhotoService, tmp_path: t.Any) -> None:
+    paths = {service.backup(RECORD, PNG_RED, str(tmp_path)) for dummy in range(20)}
+    assert len(paths) == 20
+    assert len(os.listdir(tmp_path)) == 20
