@@ -104,19 +104,27 @@ summary:
 	@$(PYTHON) scripts/summarize_results.py $(RESULTS)
 
 # ---------------------------------------------------------------- one leg
-# $(call leg-sanity,version): ansible-test sanity, all tests, on that leg's python.
+# Every check runs through scripts/step.sh (one JUnit case per check, in
+# build/test-results/steps); pytest runs through scripts/run-pytest.sh.
+STEP := scripts/step.sh
+
 define leg_rules
 .PHONY: sanity-$1 units-$1 unit-$1 integration-$1 matrix-$1
+# ansible-test sanity: all tests, on this leg's Python only.
 sanity-$1: $(call venv_of,$1)/.stamp stage
-	cd $(STAGE) && PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" ansible-test sanity --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS)
+	PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" $(STEP) sanity-$1 $(STAGE) \
+	  ansible-test sanity --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS)
 
+# ansible-test units for tests/unit/plugins; its JUnit results join the summary.
 units-$1: $(call venv_of,$1)/.stamp stage
 	@if [ -z "$$$$(find tests/unit/plugins -name 'test_*.py' 2>/dev/null | head -1)" ]; then \
-	  echo "=== ansible-test units [$1]: no tests under tests/unit/plugins yet"; \
+	  echo "=== ansible-test-units-$1: no tests under tests/unit/plugins yet"; \
 	else \
 	  rm -rf $(STAGE)/tests/output/junit; \
-	  cd $(STAGE) && PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" ansible-test units --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS) tests/unit/plugins; rc=$$$$?; \
-	  cd $(ROOT); mkdir -p $(RESULTS)/ansible-test-units-$1; cp $(STAGE)/tests/output/junit/*.xml $(RESULTS)/ansible-test-units-$1/ 2>/dev/null; exit $$$$rc; \
+	  PATH="$(ROOT)/$(call venv_of,$1)/bin:$$$$PATH" $(STEP) ansible-test-units-$1 $(STAGE) \
+	    ansible-test units --venv --python $(PYVER_$1) $(ANSIBLE_TEST_ARGS) tests/unit/plugins/; rc=$$$$?; \
+	  mkdir -p $(RESULTS)/ansible-test-units-$1; \
+	  cp $(STAGE)/tests/output/junit/*.xml $(RESULTS)/ansible-test-units-$1/ 2>/dev/null; exit $$$$rc; \
 	fi
 
 unit-$1: $(call venv_of,$1)/.stamp collection-link
@@ -136,17 +144,19 @@ pytest: unit integration
 sanity: sanity-$(DEFAULT_CORE)
 units: units-$(DEFAULT_CORE)
 
+# ansible-lint (production profile, see .ansible-lint) over the collection and examples/.
 lint: venv collection-link
-	PATH="$(BIN):$$PATH" ansible-lint --offline --profile production
+	PATH="$(BIN):$$PATH" $(STEP) ansible-lint . ansible-lint --offline --profile production
 
 docs: venv stage
-	cd $(STAGE) && PATH="$(BIN):$$PATH" antsibull-docs lint-collection-docs --plugin-docs .
+	PATH="$(BIN):$$PATH" $(STEP) antsibull-docs $(STAGE) antsibull-docs lint-collection-docs --plugin-docs .
 
 changelog: venv
-	PATH="$(BIN):$$PATH" antsibull-changelog lint
+	PATH="$(BIN):$$PATH" $(STEP) antsibull-changelog . antsibull-changelog lint
 
 # The summary (one "summary: N passed, N failed, N skipped" line over all JUnit
 # results) is printed even when a step failed; the exit status is the steps'.
+# Use "make -k test" to run every check even after a failure.
 test: results-clean
 	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) lint docs changelog; rc=$$?; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
