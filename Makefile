@@ -165,9 +165,15 @@ test: results-clean
 AVAILABLE_MATRIX := $(foreach v,$(MATRIX),$(if $(shell scripts/find-python $(PYVER_$v)),$v))
 SKIPPED_MATRIX := $(filter-out $(AVAILABLE_MATRIX),$(MATRIX))
 
+# Each leg runs even when an earlier one failed; each prints its duration.
 test-matrix: results-clean
-	@$(if $(SKIPPED_MATRIX),echo "=== skipping ansible-core $(SKIPPED_MATRIX): interpreter not found",true)
-	@$(MAKE) --no-print-directory $(foreach v,$(AVAILABLE_MATRIX),matrix-$v) lint docs changelog; rc=$$?; \
+	@$(if $(SKIPPED_MATRIX),echo "=== skipping ansible-core $(SKIPPED_MATRIX): python$(foreach v,$(SKIPPED_MATRIX), $(PYVER_$v)) not found",true)
+	@rc=0; for v in $(AVAILABLE_MATRIX); do \
+	  start=$$(date +%s); $(MAKE) --no-print-directory matrix-$$v || rc=1; \
+	  echo "=== matrix leg ansible-core $$v (python$$($(MAKE) -s --no-print-directory pyver-$$v)): $$(( $$(date +%s) - start ))s"; \
+	done; \
+	start=$$(date +%s); $(MAKE) --no-print-directory lint docs changelog || rc=1; \
+	echo "=== lint/docs/changelog: $$(( $$(date +%s) - start ))s"; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
 
 # ---------------------------------------------------------------- misc
