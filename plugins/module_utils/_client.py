@@ -8,6 +8,7 @@ This file is private to the collection: its API may change without notice.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 import traceback
@@ -96,16 +97,21 @@ def advised_wait(headers: t.Mapping[str, str], now: float | None = None) -> floa
     retry_after = headers.get("Retry-After")
     if retry_after:
         try:
-            return max(float(retry_after), 0.0)
+            seconds = float(retry_after)
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(retry_after) if retry_after.strip() else None
-            if parsed is not None:
-                return max(parsed.timestamp() - now, 0.0)
+            try:
+                seconds = email.utils.parsedate_to_datetime(retry_after).timestamp() - now
+            except (TypeError, ValueError, IndexError, OverflowError):
+                seconds = math.nan  # neither seconds nor an HTTP date: ignored
+        if math.isfinite(seconds):
+            return max(seconds, 0.0)
     reset = headers.get("X-RATELIMIT-RESET")
     if reset:
         try:
             value = float(reset)
         except ValueError:
+            return None
+        if not math.isfinite(value):
             return None
         # Zoho sends the reset instant in epoch milliseconds; accept seconds or a delta too.
         if value > 1e11:
