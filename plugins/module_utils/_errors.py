@@ -134,7 +134,9 @@ class BiginAPIError(BiginError):
         super().__init__(self.describe())
 
     def describe(self) -> str:
-        text = "%s (HTTP %s): %s" % (self.code or "UNKNOWN_ERROR", self.http_status, self.message)
+        text = "%s (HTTP %s)" % (self.code or "UNKNOWN_ERROR", self.http_status)
+        if self.message:
+            text += ": " + self.message
         if self.resolution:
             text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
