@@ -460,7 +460,7 @@ def _run_on_hosts(tmp_path: t.Any, sim: BiginSimulator, hosts: dict[str, str], t
 
 
 def test_200_records_at_concurrency_8_against_a_limit_of_5(sim: BiginSimulator,
-                                                          play: t.Callable[..., PlayResult]) -> None:
+                                                           play: t.Callable[..., PlayResult]) -> None:
     ids = [str(3000000040000 + i) for i in range(200)]
     for record_id in ids:
         sim.add_record("Contacts", record_id, photo=PNG_RED)
@@ -509,7 +509,7 @@ def immutable_dir(tmp_path: t.Any) -> t.Iterator[str]:
 
 
 def test_bad_input_is_rejected_before_any_request(sim: BiginSimulator, play: t.Callable[..., PlayResult],
-                                                   tmp_path: t.Any, immutable_dir: str) -> None:
+                                                  tmp_path: t.Any, immutable_dir: str) -> None:
     sim.add_record("Contacts", R1, photo=PNG_RED)
     sim.add_record("Contacts", R2)
     empty = tmp_path / "empty.png"

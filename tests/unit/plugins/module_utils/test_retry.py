@@ -124,7 +124,7 @@ def test_backoff_doubles_up_to_the_cap(top_of_jitter: None) -> None:
 
 
 def test_backoff_has_full_jitter() -> None:
-    waits = [backoff(3) for _ in range(200)]
+    waits = [backoff(3) for dummy in range(200)]
     assert all(0.0 <= w <= 4.0 for w in waits)
     assert len(set(waits)) > 100  # spread, not one fixed value
 
