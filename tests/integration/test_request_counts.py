@@ -81,9 +81,9 @@ def test_absent_list_mode_counts_and_token_cache(sim: BiginSimulator, play: t.Ca
 
 
 def test_present_unchanged_and_info_counts(sim: BiginSimulator, play: t.Callable[..., t.Any],
-                                          tmp_path: t.Any) -> None:
+                                           tmp_path: t.Any) -> None:
     """present with the photo already there: 1 GET, no POST; info: 1 GET per record (with or without photo)."""
-    same_ids, _ = seed(sim, 3000000071000, every=1)  # all have PNG_RED
+    same_ids = seed(sim, 3000000071000, every=1)[0]  # all have PNG_RED
     mixed_ids, mixed_photos = seed(sim, 3000000072000)
     src = tmp_path / "red.png"
     src.write_bytes(PNG_RED)
