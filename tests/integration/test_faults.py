@@ -57,7 +57,7 @@ def secrets_from_env(sim: BiginSimulator, auth: str = "both") -> dict[str, t.Any
     the module does; these runs keep the playbook free of secrets, so that any
     secret found in the output came from the module.
     """
-    env = {}
+    env: dict[str, str] = {}
     if auth in ("token", "both"):
         env["BIGIN_ACCESS_TOKEN"] = ACCESS_TOKEN
     if auth in ("refresh", "both"):
