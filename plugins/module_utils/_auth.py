@@ -154,13 +154,16 @@ class TokenProvider:
     def __init__(self, access_token: str | None, client_id: str | None, client_secret: str | None,
                  refresh_token: str | None, accounts_url: str,
                  post: t.Callable[[str, dict[str, str]], tuple[int, bytes]],
-                 cache: TokenCache | None = None, warn: t.Callable[[str], None] | None = None):
+                 cache: TokenCache | None = None, warn: t.Callable[[str], None] | None = None,
+                 on_new_token: t.Callable[[str], None] | None = None):
         self._token = access_token or None
         self._credentials = (client_id, client_secret, refresh_token)
         self._token_url = accounts_url.rstrip("/") + "/oauth/v2/token"
         self._post = post
         self._cache = cache
         self._warn = warn or (lambda msg: None)
+        # Told of every token obtained here, so that the module can mask it like its no_log options.
+        self._on_new_token = on_new_token or (lambda token: None)
         self._lock = threading.Lock()
         self._failure: BiginError | None = None
         self._rejected: set[str] = set()
@@ -194,30 +197,30 @@ class TokenProvider:
             # A refresh that failed fails the same way for every record: don't ask again.
             raise self._failure
         if not self.can_refresh:
-            raise BiginAuthError("The access token was rejected and no refresh credentials "
-                                 "(client_id, client_secret, refresh_token) were given")
+            raise BiginAuthError("No usable access token, and no refresh credentials "
+                                 "(client_id, client_secret, refresh_token) to get one")
         try:
-            token = self._obtain_cached() if self._cache is not None else self._refresh()[0]
+            token = self._obtain_cached(self._cache) if self._cache is not None else self._refresh()[0]
         except BiginError as exc:
             self._failure = exc
             raise
+        self._on_new_token(token)
         return token
 
-    def _obtain_cached(self) -> str:
-        cache = self._cache
-        if cache is None:  # callers check first; not an assert (ansible-test sanity: no-assert)
-            raise AssertionError("no token cache")
+    def _obtain_cached(self, cache: TokenCache) -> str:
+        minted: str | None = None
         try:
             with cache.locked():
                 cached = cache.read(time.time())
                 if cached is not None and cached not in self._rejected:
                     return cached
-                token, expires_at = self._refresh()
-                cache.write(token, expires_at)
-                return token
+                minted, expires_at = self._refresh()
+                cache.write(minted, expires_at)
+                return minted
         except OSError as exc:
             self._warn("Token cache not used (%s)" % (exc.strerror or type(exc).__name__))
-            return self._refresh()[0]
+            # A token minted before the cache failed is kept: each costs one of 10 per 10 minutes.
+            return minted if minted is not None else self._refresh()[0]
 
     def _refresh(self) -> tuple[str, float]:
         client_id, client_secret, refresh_token = self._credentials
@@ -230,7 +233,7 @@ class TokenProvider:
         self.refreshes += 1
         try:
             payload = json.loads(body.decode("utf-8"))
-        except ValueError:
+        except (ValueError, RecursionError):
             payload = None
         secrets = (client_secret, refresh_token)
         if not isinstance(payload, dict):
@@ -242,6 +245,8 @@ class TokenProvider:
             description = payload.get("error_description")
             raise BiginAuthError(oauth_error_message(
                 _redact(error, secrets), None if description is None else _redact(str(description), secrets)))
+        if not token.isprintable() or any(char.isspace() for char in token):
+            raise BiginAuthError("Token refresh failed: the accounts server returned a malformed access token")
         try:
             expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
         except (TypeError, ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import typing as t
+from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -21,13 +22,20 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     Transport,
     new_session,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import SYSTEMIC_CODES, BiginAuthError, BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    SYSTEMIC_CODES,
+    BiginAuthError,
+    BiginError,
+    NotAttempted,
+    UnexpectedError,
+)
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     InputError,
     Outcome,
     PhotoService,
     module_api_name,
     record_ids,
+    shown,
 )
 
 MAX_CONCURRENCY = 20
@@ -62,17 +70,30 @@ RECORD_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 }
 
 
-class NotAttempted(BiginError):
-    """A record left alone because an earlier one met an error that every record would meet."""
-
-    code = "NOT_ATTEMPTED"
+SECRET_OPTIONS = ("access_token", "client_id", "client_secret", "refresh_token")
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
-def _url_option(params: dict[str, t.Any], name: str, default: str) -> str:
+def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str, bool]:
+    """The base URL an option gives (validated, no trailing slash), and whether it is plain http off loopback."""
     value = params[name] or default
-    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
-        raise InputError("%s: %r is not an http(s) URL" % (name, value))
-    return value.rstrip("/")
+    problem = None
+    try:
+        parts = urlsplit(value)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+    except ValueError:
+        problem = "is not a valid URL"
+    else:
+        if parts.scheme not in ("https", "http") or not parts.hostname:
+            problem = "is not an http(s) URL with a host name"
+        elif parts.username is not None or parts.query or parts.fragment or "@" in parts.netloc:
+            problem = "must not carry credentials, a query or a fragment"
+        elif any(char.isspace() or not char.isprintable() for char in value):
+            problem = "contains spaces or control characters"
+    if problem:
+        raise InputError("%s: %s %s" % (name, shown(value), problem))
+    insecure = parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS
+    return value.rstrip("/"), insecure
 
 
 class BiginModule:
@@ -95,7 +116,6 @@ class BiginModule:
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
-        self.tokens: TokenProvider | None = None
 
     @classmethod
     def execute(cls) -> None:
@@ -110,21 +130,33 @@ class BiginModule:
 
     # -- what every run needs ---------------------------------------------------
 
-    def records(self) -> tuple[PhotoService, list[Outcome]]:
-        """Validate the record options, connect, and return the service and one outcome per record."""
+    def prepare(self) -> tuple[PhotoService, list[Outcome]]:
+        """Validate the record and connection options; return the service and one outcome per requested id.
+
+        A repeated id shares one outcome: it is worked on once and reported at each of its positions.
+        """
         module = module_api_name(self.params["module"])
         ids = record_ids(self.params["record_id"])
         concurrency = self.params["concurrency"]
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise InputError("concurrency: %s is out of range; use 1 to %d" % (concurrency, MAX_CONCURRENCY))
-        return PhotoService(self.connect(), module), [Outcome(module, record_id) for record_id in ids]
+        by_id: dict[str, Outcome] = {}
+        outcomes = [by_id.setdefault(record_id, Outcome(module, record_id)) for record_id in ids]
+        return PhotoService(self.connect(), module), outcomes
 
     def connect(self) -> BiginClient:
         """Build the client; no request is sent until the first record is worked on."""
         params = self.params
+        for name in SECRET_OPTIONS:
+            value = params[name]
+            # A stray newline would end up in a header, and requests quotes headers in its errors.
+            if value is not None and (not value or any(c.isspace() or not c.isprintable() for c in value)):
+                raise InputError("%s: must be non-empty, without spaces or control characters" % name)
         accounts_default, api_default = DATA_CENTERS[params["data_center"]]
-        api_domain = _url_option(params, "api_domain", api_default)
-        accounts_url = _url_option(params, "accounts_url", accounts_default)
+        api_domain, api_insecure = _url_option(params, "api_domain", api_default)
+        accounts_url, accounts_insecure = _url_option(params, "accounts_url", accounts_default)
+        if api_insecure or accounts_insecure:
+            self.module.warn("api_domain or accounts_url uses plain http: tokens cross the network unencrypted")
         if params["timeout"] <= 0:
             raise InputError("timeout: %s must be a positive number of seconds" % params["timeout"])
         if params["max_retries"] < 0:
@@ -136,12 +168,14 @@ class BiginModule:
             cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"])
 
         def post(url: str, data: dict[str, str]) -> tuple[int, bytes]:
-            result = transport.send("POST", url, "OAuth token refresh", idempotent=False, data=data)
+            # Retried like a read: a lost answer costs one of Zoho's 10 tokens per 10 minutes at worst.
+            result = transport.send("POST", url, "OAuth token refresh", idempotent=True, data=data)
             return result.status, result.body or b""
 
-        self.tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
-                                    params["refresh_token"], accounts_url, post, cache, self.module.warn)
-        return BiginClient(transport, api_domain, params["api_version"], self.tokens)
+        tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
+                               params["refresh_token"], accounts_url, post, cache, self.module.warn,
+                               on_new_token=self.module.no_log_values.add)
+        return BiginClient(transport, api_domain, params["api_version"], tokens)
 
     def run_records(self, outcomes: list[Outcome], work: t.Callable[[Outcome], None]) -> list[Outcome]:
         """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest."""
@@ -158,36 +192,41 @@ class BiginModule:
                 out.error = exc
                 if exc.code in SYSTEMIC_CODES or isinstance(exc, BiginAuthError):
                     systemic.append(exc)
+            except Exception as exc:  # pylint: disable=broad-exception-caught
+                # A bug must not hide what was already done to the other records. The text of an
+                # unforeseen exception may quote a request, so only its type is reported.
+                out.error = UnexpectedError("unexpected %s while working on %s; please report it"
+                                            % (type(exc).__name__, out.label))
 
-        workers = min(self.params["concurrency"], len(outcomes))
+        unique = list(dict.fromkeys(outcomes))
+        workers = min(self.params["concurrency"], len(unique))
         if workers <= 1:
-            for out in outcomes:
+            for out in unique:
                 one(out)
         else:
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(one, outcomes))
+                list(pool.map(one, unique))
         return outcomes
 
-    def finish(self, outcomes: list[Outcome], render: t.Callable[[Outcome], dict[str, t.Any]],
-               **extra: t.Any) -> None:
+    def finish(self, outcomes: list[Outcome], render: t.Callable[[Outcome], dict[str, t.Any]]) -> None:
         """Exit with ``changed`` and ``records``; fail if any record failed, naming the first real error."""
-        result: dict[str, t.Any] = dict(
-            changed=any(out.changed for out in outcomes),
-            records=[render(out) for out in outcomes],
-            **extra
-        )
+        unique = list(dict.fromkeys(outcomes))
+        result: dict[str, t.Any] = {
+            "changed": any(out.changed for out in unique),
+            "records": [render(out) for out in outcomes],
+        }
         if self.module._diff:
             result["diff"] = [
                 {"before_header": out.label, "after_header": out.label,
                  "before": out.before.to_dict(), "after": out.after.to_dict()}
-                for out in outcomes if out.changed and out.before is not None and out.after is not None
+                for out in unique if out.before is not None and out.after is not None
             ]
-        failed = [out for out in outcomes if out.error is not None]
+        failed = [out for out in unique if out.error is not None]
         if not failed:
             self.module.exit_json(**result)
         failed.sort(key=lambda out: isinstance(out.error, NotAttempted))
         first = failed[0]
         msg = "%s: %s" % (first.label, first.error)
-        if len(outcomes) > 1:
-            msg = "%d of %d records failed; first: %s" % (len(failed), len(outcomes), msg)
+        if len(unique) > 1:
+            msg = "%d of %d records failed; first: %s" % (len(failed), len(unique), msg)
         self.module.fail_json(msg=msg, error=first.error.to_dict() if first.error else None, **result)

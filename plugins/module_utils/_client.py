@@ -8,6 +8,7 @@ This file is private to the collection: its API may change without notice.
 from __future__ import annotations
 
 import email.utils
+import json
 import math
 import random
 import time
@@ -15,15 +16,17 @@ import traceback
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    BiginAPIError,
     BiginTransportError,
     api_error_from_body,
+    excerpt,
 )
 
 REQUESTS_IMPORT_ERROR: str | None
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+    from urllib3.exceptions import ConnectTimeoutError, HTTPError as Urllib3Error, NewConnectionError
     from urllib3.util.retry import Retry
 except ImportError:
     HAS_REQUESTS = False
@@ -52,6 +55,17 @@ BACKOFF_CAP = 30.0
 USER_AGENT = "zoho.bigin-ansible-collection"
 
 WarnFn = t.Callable[[str], None]
+
+
+class TokenSource(t.Protocol):
+    """What the client needs of a token provider (see _auth.TokenProvider)."""
+
+    @property
+    def can_refresh(self) -> bool: ...
+
+    def get(self) -> str: ...
+
+    def invalidate(self, token: str) -> None: ...
 
 
 class HTTPResult:
@@ -152,14 +166,16 @@ class Transport:
         while True:
             attempt += 1
             try:
-                response = self.session.request(method, url, timeout=self.timeout, stream=True, **kwargs)
+                # Redirects are not followed: requests would turn a redirected DELETE into a GET.
+                response = self.session.request(method, url, timeout=self.timeout, stream=True,
+                                                allow_redirects=False, **kwargs)
                 result = self._read(response, read_limit, maybe_applied)
             except requests.exceptions.SSLError:
                 # Not transient: retrying cannot fix a certificate the session does not trust.
                 raise BiginTransportError("%s %s failed: TLS certificate verification failed; fix the "
                                           "CA trust or set validate_certs to false" % (method, label)) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError) as exc:
+                    requests.exceptions.ChunkedEncodingError, _Truncated) as exc:
                 never_sent = _never_sent(exc)
                 if attempt > self.max_retries or not (idempotent or never_sent):
                     raise BiginTransportError(
@@ -168,6 +184,11 @@ class Transport:
                 maybe_applied = maybe_applied or not never_sent
                 self._pause(label, _describe(exc), attempt, backoff(attempt))
                 continue
+            except (requests.exceptions.RequestException, Urllib3Error, ValueError) as exc:
+                # Anything else (bad URL, bad header value, ...) is not transient. Its text may
+                # quote the request's headers, so only its type is reported.
+                raise BiginTransportError("%s %s failed: the request could not be sent (%s)"
+                                          % (method, label, type(exc).__name__)) from None
             if result.status in retry_statuses and attempt <= self.max_retries:
                 error = api_error_from_body(result.status, result.body or b"", result.headers)
                 wait = advised_wait(result.headers)
@@ -182,6 +203,9 @@ class Transport:
             too_long = (read_limit is not None and response.ok and declared is not None
                         and declared.isdigit() and int(declared) > read_limit)
             body = None if too_long else response.content
+            # urllib3 1.x accepts a body shorter than its Content-Length without a word.
+            if body is not None and declared is not None and declared.isdigit() and len(body) != int(declared):
+                raise _Truncated()
             return HTTPResult(response.status_code, response.headers, body, not too_long, maybe_applied)
         finally:
             response.close()
@@ -192,11 +216,15 @@ class Transport:
         self.sleep(wait)
 
 
+class _Truncated(Exception):
+    """The answer's body was shorter than its Content-Length."""
+
+
 def _describe(exc: Exception) -> str:
     """A short description of a transport error (its text never carries headers or bodies)."""
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout (%s)" % type(exc).__name__
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError) or "IncompleteRead" in str(exc):
+    if isinstance(exc, (requests.exceptions.ChunkedEncodingError, _Truncated)) or "IncompleteRead" in str(exc):
         return "connection broken while reading the answer"
     if _never_sent(exc):
         return "could not connect"
@@ -206,7 +234,7 @@ def _describe(exc: Exception) -> str:
 class BiginClient:
     """The Bigin photo API, authenticated: URLs, the auth header, token refresh on rejection."""
 
-    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: t.Any):
+    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource):
         self.transport = transport
         self.base = "%s/bigin/%s" % (api_domain.rstrip("/"), api_version)
         self.tokens = tokens
@@ -224,19 +252,44 @@ class BiginClient:
         """
         url = self.photo_url(module, record_id)
         label = "%s/%s" % (module, record_id)
-        refreshed = False
+        refreshed = maybe_applied = False
         while True:
             token = self.tokens.get()
             headers = {"Authorization": "Zoho-oauthtoken " + token}
             result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
                                          headers=headers, **kwargs)
-            if result.status < 400:
+            # An attempt before a token refresh may have been applied too.
+            maybe_applied = maybe_applied or result.maybe_applied_before
+            if 200 <= result.status < 300:
+                if method != "GET":
+                    check_success(result)
                 return result
-            error = api_error_from_body(result.status, result.body or b"", result.headers)
+            if result.status < 400:
+                error = BiginAPIError(result.status, None, "the API answered with an unexpected redirect or "
+                                      "status (Location: %s)" % excerpt(result.headers.get("Location") or "none"))
+            else:
+                error = api_error_from_body(result.status, result.body or b"", result.headers)
             if (result.status == 401 and not refreshed and self.tokens.can_refresh
                     and error.code in ("INVALID_TOKEN", "AUTHENTICATION_FAILURE")):
                 self.tokens.invalidate(token)
                 refreshed = True
                 continue
-            error.maybe_applied_before = result.maybe_applied_before
+            error.maybe_applied_before = maybe_applied
             raise error
+
+
+def check_success(result: HTTPResult) -> None:
+    """A 2xx answer to a change must say success: Bigin can answer 200 with an error object."""
+    body = result.body or b""
+    try:
+        payload = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        payload = None
+    if isinstance(payload, dict) and isinstance(payload.get("data"), list) and payload["data"]:
+        payload = payload["data"][0]
+    if isinstance(payload, dict) and str(payload.get("status", "")).lower() == "success":
+        return
+    if isinstance(payload, dict) and payload.get("code"):
+        raise api_error_from_body(result.status, body, result.headers)
+    raise BiginAPIError(result.status, None, "the API answered without the expected success status: %s"
+                        % (excerpt(body) or "empty body"))

@@ -168,11 +168,29 @@ class BiginAuthError(BiginError):
     code = "TOKEN_REFRESH_FAILED"
 
 
+class BackupError(BiginError):
+    """A photo could not be saved before its delete or replace; the record was left alone."""
+
+    code = "BACKUP_FAILED"
+
+
+class NotAttempted(BiginError):
+    """A record left alone because an earlier one met an error that every record would meet."""
+
+    code = "NOT_ATTEMPTED"
+
+
+class UnexpectedError(BiginError):
+    """A failure the collection did not foresee; reported per record so the others' results survive."""
+
+    code = "UNEXPECTED_ERROR"
+
+
 def api_error_from_body(http_status: int, body: bytes, headers: t.Mapping[str, str] | None = None) -> BiginAPIError:
     """Build the error for a non-success answer, whatever shape its body has."""
     try:
         payload = json.loads(body.decode("utf-8"))
-    except ValueError:
+    except (ValueError, RecursionError):
         payload = None
     # Bigin sometimes wraps the error object as {"data": [{...}]}.
     if isinstance(payload, dict) and isinstance(payload.get("data"), list) and payload["data"]:

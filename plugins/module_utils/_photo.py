@@ -20,7 +20,12 @@ import re
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    BackupError,
+    BiginAPIError,
+    BiginError,
+    excerpt,
+)
 
 # Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
 MODULE_NAMES: dict[str, str] = {
@@ -56,28 +61,32 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def shown(value: t.Any, limit: int = 40) -> str:
+    """A bad value as quoted in a message, cut short: it is the user's input, maybe a long one."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def module_api_name(value: t.Any) -> str:
-    name = MODULE_NAMES.get(str(value).lower()) if isinstance(value, str) else None
+    name = MODULE_NAMES.get(value.lower()) if isinstance(value, str) else None
     if name is None:
-        raise InputError("module: %r is not a supported module; use one of Contacts, Accounts "
-                         "(or Companies), Products" % (value,))
+        raise InputError("module: %s is not a supported module; use one of Contacts, Accounts "
+                         "(or Companies), Products" % shown(value))
     return name
 
 
 def record_ids(values: t.Any) -> list[str]:
-    """Validate record ids (1 to 19 digits) and drop repeats, keeping the first-seen order."""
+    """Validate record ids (1 to 19 digits), as strings, in the order given (repeats kept)."""
     if not isinstance(values, list) or not values:
         raise InputError("record_id: give one record id or a list of them")
     ids: list[str] = []
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, (int, str)):
-            raise InputError("record_id: %r is not a record id (1 to 19 digits)" % (value,))
-        text = str(value)
-        if not RECORD_ID_PATTERN.match(text):
-            shown = text if len(text) <= 40 else text[:40] + "..."
-            raise InputError("record_id: %r is not a record id (1 to 19 digits)" % shown)
-        if text not in ids:
-            ids.append(text)
+        text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+        if text is None or not RECORD_ID_PATTERN.match(text):
+            raise InputError("record_id: %s is not a record id (1 to 19 digits)" % shown(value))
+        ids.append(text)
     return ids
 
 
@@ -199,6 +208,12 @@ class PhotoService:
         if result.status == 204:
             return ABSENT, None
         content_type = (result.headers.get("Content-Type") or "").split(";")[0].strip() or None
+        is_image = (content_type or "").startswith("image/") or bool(result.body and image_type(result.body))
+        if result.status != 200 or not is_image:
+            # A login page, an empty 200 or a JSON body is not a photo: never back it up or act on it.
+            raise BiginAPIError(result.status, None, "the API answered the photo request with something that "
+                                "is not an image (Content-Type %s): %s"
+                                % (content_type or "none", excerpt(result.body or b"") or "empty body"))
         if result.body is not None and result.complete:
             return PhotoState.of(result.body, content_type), result.body
         length = result.headers.get("Content-Length")
@@ -227,11 +242,16 @@ class PhotoService:
         path = os.path.join(directory, "%s-%s-%s.%s" % (self.module, record_id, stamp, ext))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except OSError as exc:
+            raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
+                              % (self.module, record_id, directory, exc.strerror or exc)) from None
+        try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
         except OSError as exc:
+            os.unlink(path)  # a partial file must not pass for a backup
             raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
                               % (self.module, record_id, directory, exc.strerror or exc)) from None
         return path
@@ -271,6 +291,3 @@ class PhotoService:
     def describe(self, out: Outcome) -> None:
         out.before, _data = self.fetch(out.record_id, need_bytes=True)
 
-
-class BackupError(BiginError):
-    code = "BACKUP_FAILED"

@@ -177,19 +177,16 @@ class BiginPhoto(BiginModule):
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        service, outcomes = self.records()
+        service, outcomes = self.prepare()
+        image = Image(params["src"]) if params["state"] == "present" else None
         backup_dir = params["backup_dir"]
-        if backup_dir:
+        if backup_dir:  # last: it may create the directory, which only valid input should do
             check_backup_dir(backup_dir, check_mode)
-        if params["state"] == "absent":
-            want_hash = self.module._diff
 
-            def work(out: Outcome) -> None:
-                service.ensure_absent(out, check_mode, backup_dir, want_hash)
-        else:
-            image = Image(params["src"])
-
-            def work(out: Outcome) -> None:
+        def work(out: Outcome) -> None:
+            if image is None:
+                service.ensure_absent(out, check_mode, backup_dir, self.module._diff)
+            else:
                 service.ensure_present(out, image, params["force"], check_mode, backup_dir)
 
         self.finish(self.run_records(outcomes, work), Outcome.to_dict)

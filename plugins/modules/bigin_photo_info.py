@@ -87,7 +87,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome
 
 class BiginPhotoInfo(BiginModule):
     def run(self) -> None:
-        service, outcomes = self.records()
+        service, outcomes = self.prepare()
         self.finish(self.run_records(outcomes, service.describe), Outcome.to_info)
 
 

@@ -80,11 +80,13 @@ def test_diff_mode_shows_before_and_after(sim: BiginSimulator, play: t.Any) -> N
     expected_before = {"present": True, "size": len(JPEG_MIN), "sha256": hashlib.sha256(JPEG_MIN).hexdigest()}
     assert task["records"][0]["before"] == expected_before
     diffs = task["diff"]
-    # One diff per changed record: C2 had no photo and is not shown as a change.
-    assert len(diffs) == 1
+    # One diff per record read, in input order: C2 had no photo, so its before and after are equal.
+    assert len(diffs) == 2
     assert diffs[0]["before"] == expected_before
     assert diffs[0]["after"] == {"present": False}
     assert C1 in diffs[0]["before_header"] and "Contacts" in diffs[0]["before_header"]
+    assert diffs[1]["before"] == diffs[1]["after"] == {"present": False}
+    assert C2 in diffs[1]["before_header"]
     # The diff is rendered in the output too.
     assert expected_before["sha256"] in result.output
     assert sim.photo("Contacts", C1) is None
@@ -102,8 +104,9 @@ def test_several_records_in_one_task(sim: BiginSimulator, play: t.Any) -> None:
 
     assert result.rc == 0, result.output
     records = result.task()["records"]
-    assert [r["record_id"] for r in records] == [C3, C2, C1, C4]
-    assert [r["changed"] for r in records] == [True, False, True, False]
+    # One entry per requested id, repeats included; each id is still worked on once (below).
+    assert [r["record_id"] for r in records] == [C3, C2, C1, C4, C3, C1]
+    assert [r["changed"] for r in records] == [True, False, True, False, True, True]
     assert all(r["module"] == "Contacts" for r in records)
     assert result.task()["changed"] is True
 

@@ -144,7 +144,7 @@ def test_defaults() -> None:
     client = module.connect()
     assert client.base == "https://www.zohoapis.com/bigin/v2"
     assert client.photo_url("Contacts", RECORD) == "https://www.zohoapis.com/bigin/v2/Contacts/%s/photo" % RECORD
-    assert module.tokens._token_url == "https://accounts.zoho.com/oauth/v2/token"
+    assert client.tokens._token_url == "https://accounts.zoho.com/oauth/v2/token"
     assert client.transport.timeout == 30
     assert client.transport.max_retries == 5
     assert client.transport.session.verify is True
@@ -162,7 +162,7 @@ def test_data_center_sets_both_urls(data_center: str) -> None:
                        "data_center": data_center, "api_version": "v1"})
     client = module.connect()
     assert client.photo_url("Accounts", "1") == api + "/bigin/v1/Accounts/1/photo"
-    assert module.tokens._token_url == accounts + "/oauth/v2/token"
+    assert client.tokens._token_url == accounts + "/oauth/v2/token"
 
 
 def test_api_domain_and_accounts_url_override_the_data_center() -> None:
@@ -171,7 +171,7 @@ def test_api_domain_and_accounts_url_override_the_data_center() -> None:
                        "accounts_url": "http://127.0.0.1:9/"})
     client = module.connect()
     assert client.base == "https://bigin.example.test/bigin/v2"
-    assert module.tokens._token_url == "http://127.0.0.1:9/oauth/v2/token"
+    assert client.tokens._token_url == "http://127.0.0.1:9/oauth/v2/token"
 
 
 def test_unknown_data_center_is_rejected(run: t.Callable[..., Result]) -> None:
@@ -184,9 +184,21 @@ def test_unknown_data_center_is_rejected(run: t.Callable[..., Result]) -> None:
 
 
 @pytest.mark.parametrize("option, value, expected", [
-    ("api_domain", "ftp://www.zohoapis.com", "api_domain: 'ftp://www.zohoapis.com' is not an http(s) URL"),
-    ("accounts_url", "accounts.zoho.com", "accounts_url: 'accounts.zoho.com' is not an http(s) URL"),
-    ("api_domain", "https://a b", "api_domain: 'https://a b' is not an http(s) URL"),
+    ("api_domain", "ftp://www.zohoapis.com",
+     "api_domain: 'ftp://www.zohoapis.com' is not an http(s) URL with a host name"),
+    ("accounts_url", "accounts.zoho.com", "accounts_url: 'accounts.zoho.com' is not an http(s) URL with a host name"),
+    ("api_domain", "https://a b", "api_domain: 'https://a b' contains spaces or control characters"),
+    ("api_domain", "http://host:abc", "api_domain: 'http://host:abc' is not a valid URL"),
+    ("api_domain", "http://[::1", "api_domain: 'http://[::1' is not a valid URL"),
+    ("api_domain", "https://www.zohoapis.com#x",
+     "api_domain: 'https://www.zohoapis.com#x' must not carry credentials, a query or a fragment"),
+    ("api_domain", "https://www.zohoapis.com?a=1",
+     "api_domain: 'https://www.zohoapis.com?a=1' must not carry credentials, a query or a fragment"),
+    ("accounts_url", "https://user@evil.example",
+     "accounts_url: 'https://user@evil.example' must not carry credentials, a query or a fragment"),
+    ("access_token", "tok\n", "access_token: must be non-empty, without spaces or control characters"),
+    ("access_token", " tok", "access_token: must be non-empty, without spaces or control characters"),
+    ("access_token", "", "access_token: must be non-empty, without spaces or control characters"),
     ("timeout", 0, "timeout: 0.0 must be a positive number of seconds"),
     ("max_retries", -1, "max_retries: -1 must be 0 or more"),
     ("concurrency", 0, "concurrency: 0 is out of range; use 1 to %d" % MAX_CONCURRENCY),
@@ -300,7 +312,12 @@ def test_record_id_aliases(run: t.Callable[..., Result], sim: BiginSimulator) ->
     args = sim_args(sim)
     del args["record_id"]
     result = run(dict(args, record_ids=[RECORD, "2", RECORD]))
-    assert [(entry["record_id"], entry["changed"]) for entry in result["records"]] == [(RECORD, True), ("2", False)]
+    # One entry per requested id; the repeated id was worked on once (one GET, one DELETE).
+    assert [(entry["record_id"], entry["changed"]) for entry in result["records"]] == [
+        (RECORD, True), ("2", False), (RECORD, True)]
+    assert [(entry["method"], entry["path"].split("/")[4]) for entry in sim.api_requests()].count(
+        ("DELETE", RECORD)) == 1
+    assert len(sim.api_requests("GET")) == 2
     sim.set_photo("Contacts", "2", PNG_RED)
     result = run(dict(args, id=2))
     assert result["records"][0]["record_id"] == "2" and result["changed"] is True
@@ -336,10 +353,12 @@ def test_check_mode_with_diff_sends_no_delete(run: t.Callable[..., Result], sim:
     assert result.rc == 0 and result["changed"] is True
     assert [entry["method"] for entry in sim.api_requests()] == ["GET", "GET"]
     assert sim.photo("Contacts", RECORD) == PNG_RED
-    (diff,) = result["diff"]
+    diff, unchanged = result["diff"]  # one per record read, in input order
     assert diff["before_header"] == diff["after_header"] == "Contacts/%s" % RECORD
     assert diff["before"]["present"] is True and "sha256" in diff["before"]
     assert diff["after"] == {"present": False}
+    assert unchanged["before_header"] == "Contacts/2"
+    assert unchanged["before"] == unchanged["after"] == {"present": False}
 
 
 def test_upload_then_repeat_is_idempotent(run: t.Callable[..., Result], sim: BiginSimulator, tmp_path: t.Any) -> None:
