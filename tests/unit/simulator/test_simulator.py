@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -15,8 +16,7 @@ import threading
 import time
 
 import pytest
-
-requests = pytest.importorskip("requests")
+import requests
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 if REPO_ROOT not in sys.path:
@@ -555,6 +555,34 @@ def test_inject_token_endpoint_fault(sim):
     assert requests.post(sim.url + "/oauth/v2/token", data=token_form()).status_code == 200
 
 
+def test_inject_response_exact_status_body_and_headers(sim):
+    location = photo_url(sim)
+    sim.inject_response(302, headers={"Location": location}, method="DELETE", count=2)
+    assert requests.get(photo_url(sim), headers=auth()).status_code == 200  # method filter
+    for _ in range(2):
+        resp = requests.delete(photo_url(sim), headers=auth(), allow_redirects=False)
+        assert resp.status_code == 302 and resp.headers["Location"] == location
+        assert resp.content == b"" and resp.headers["Content-Length"] == "0"
+    assert sim.photo("Contacts", CONTACT) == PNG_RED  # not applied
+    assert [e["status"] for e in sim.api_requests("DELETE")] == [302, 302]
+    locked = '{"data":[{"code":"RECORD_LOCKED","status":"error","message":"Record is locked","details":{}}]}'
+    sim.inject_response(200, body=locked, headers=[("Content-Type", "application/json")], method="POST")
+    resp = requests.post(photo_url(sim), headers=auth(), files={"file": ("a.png", PNG_BLUE, "image/png")})
+    assert resp.status_code == 200 and resp.text == locked
+    assert sim.photo("Contacts", CONTACT) == PNG_RED
+    # Content-Length is that of the body as given (here compressed).
+    packed = gzip.compress(b'{"status": "success"}')
+    sim.inject_response(200, body=packed, headers={"Content-Encoding": "gzip"})
+    resp = requests.get(photo_url(sim), headers=auth())
+    assert resp.json() == {"status": "success"} and resp.headers["Content-Length"] == str(len(packed))
+    sim.inject_response(500, body="oops", kind="token")
+    assert requests.get(photo_url(sim), headers=auth()).status_code == 200  # kind filter
+    resp = requests.post(sim.url + "/oauth/v2/token", data=token_form())
+    assert resp.status_code == 500 and resp.text == "oops"
+    assert requests.delete(photo_url(sim), headers=auth()).status_code == 200  # faults used up
+    assert sim.photo("Contacts", CONTACT) is None
+
+
 def test_drop_before_does_not_apply(sim):
     sim.inject_drop(method="DELETE", when="before")
     with pytest.raises(requests.ConnectionError):
@@ -625,12 +653,12 @@ def _parallel(n, fn):
 
 def test_latency_is_concurrent(sim):
     sim.latency_ms = 300
-    start = time.monotonic()
     statuses = _parallel(5, lambda: requests.get(photo_url(sim), headers=auth()).status_code)
-    elapsed = time.monotonic() - start
     assert statuses == [200] * 5
-    assert elapsed < 1.2  # 5 sequential requests would take at least 1.5 s
     assert sim.max_in_flight == 5
+    # The latency sleeps overlapped: every request started before the first one finished.
+    entries = sim.api_requests()
+    assert max(e["started"] for e in entries) < min(e["finished"] for e in entries)
 
 
 def test_concurrency_limit(sim):
@@ -744,9 +772,7 @@ def test_stop_closes_keepalive_connections():
     s.add_record("Contacts", CONTACT, photo=PNG_RED)
     session = requests.Session()
     assert session.get(photo_url(s), headers=auth()).status_code == 200
-    start = time.monotonic()
     s.stop()
-    assert time.monotonic() - start < 3
     with pytest.raises(requests.ConnectionError):
         session.get(photo_url(s), headers=auth(), timeout=2)
     session.close()
@@ -801,10 +827,9 @@ def test_standalone_process(tmp_path):
 
 def test_standalone_lifetime(tmp_path):
     script = os.path.join(REPO_ROOT, "tests", "simulator", "bigin_simulator.py")
-    start = time.monotonic()
+    # The timeout fails the test if the simulator does not stop by itself.
     proc = subprocess.run([sys.executable, script, "--lifetime", "0.3"], capture_output=True, timeout=20, check=False)
     assert proc.returncode == 0
-    assert time.monotonic() - start < 10
 
 
 def test_chunked_upload(sim):
