@@ -1,0 +1,65 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ansible-doc renders both modules completely: options, attributes, examples and return values."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import typing as t
+
+import pytest
+import yaml
+
+from tests.conftest import collections_path
+
+ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
+CONNECTION_OPTIONS = {"access_token", "client_id", "client_secret", "refresh_token", "data_center", "api_domain",
+                      "accounts_url", "api_version", "timeout", "validate_certs", "max_retries", "token_cache"}
+
+
+def ansible_doc(*args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR="1")
+    return subprocess.run([ANSIBLE_DOC, *args], env=env, capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture(scope="module")
+def docs() -> dict[str, t.Any]:
+    proc = ansible_doc("--json", "zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info"])
+def test_text_rendering_has_every_section(name: str) -> None:
+    proc = ansible_doc(name)
+    assert proc.returncode == 0, proc.stderr
+    assert "ERROR" not in proc.stderr
+    for section in ("OPTIONS", "ATTRIBUTES", "EXAMPLES", "RETURN VALUES", "REQUIREMENTS"):
+        assert section in proc.stdout, section
+
+
+@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info"])
+def test_connection_options_and_attributes_come_from_the_fragments(docs: dict[str, t.Any], name: str) -> None:
+    doc = docs[name]["doc"]
+    assert CONNECTION_OPTIONS | {"module", "record_id", "concurrency"} <= set(doc["options"])
+    attributes = doc["attributes"]
+    assert attributes["check_mode"]["support"] == "full"
+    assert attributes["action_group"]["membership"] == ["zoho.bigin.all"]
+    assert "records" in docs[name]["return"]
+
+
+def test_photo_examples_cover_the_documented_scenarios(docs: dict[str, t.Any]) -> None:
+    examples = yaml.safe_load(docs["zoho.bigin.bigin_photo"]["examples"])
+    tasks = [task for entry in examples for task in entry.get("block", [entry])]
+    photo = [task["zoho.bigin.bigin_photo"] for task in tasks if "zoho.bigin.bigin_photo" in task]
+    assert any(p.get("state") == "absent" and isinstance(p["record_id"], str) and p["record_id"].isdigit()
+               for p in photo), "delete one photo"
+    assert any(p.get("state") == "absent" and (isinstance(p["record_id"], list) or "{{" in p["record_id"])
+               for p in photo), "delete many"
+    assert any("src" in p for p in photo), "upload"
+    assert any(p.get("state") == "absent" and "backup_dir" in p for p in photo), "backup then delete"
+    defaults = [entry["module_defaults"]["group/zoho.bigin.all"] for entry in examples if "module_defaults" in entry]
+    assert defaults and {"client_id", "client_secret", "refresh_token"} <= set(defaults[0]), "module_defaults"
