@@ -692,6 +692,21 @@ class BiginSimulator:
             raise ValueError("when must be 'before' or 'after'")
         self._add_fault("drop", count, method, path_contains, kind, when=when)
 
+    def inject_response(self, status, body=b"", headers=None, count=1, method=None, path_contains=None,
+                        kind="api"):
+        """Answer the next ``count`` matching requests with exactly ``status``, ``body`` and ``headers``.
+
+        For answers no other injection gives: a redirect with a Location header, a 200 whose
+        body reports an error, a compressed body.  The request is not applied.  ``headers``
+        is a dict or a list of (name, value) pairs; Content-Length (of ``body`` as given) is
+        always added by the simulator.
+        """
+        if isinstance(body, str):
+            body = body.encode()
+        pairs = list(headers.items()) if isinstance(headers, dict) else list(headers or [])
+        self._add_fault("response", count, method, path_contains, kind,
+                        status=int(status), body=bytes(body), headers=pairs)
+
     def inject_truncated_image(self, count=1):
         """The next ``count`` GETs that return a photo send only half of it, then close."""
         if count < 1:
@@ -839,6 +854,8 @@ class BiginSimulator:
                 status, reason, status, reason)
             return _Response(status, html.encode(), [("Content-Type", "text/html;charset=UTF-8")] + extra,
                              code="HTTP_%d" % status)
+        if fault.action == "response":
+            return _Response(p["status"], p["body"], p["headers"], code="INJECTED_%d" % p["status"])
         raise AssertionError(fault.action)
 
     def _handle_api(self, method, path, headers, body):
