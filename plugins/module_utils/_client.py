@@ -203,8 +203,10 @@ class Transport:
             too_long = (read_limit is not None and response.ok and declared is not None
                         and declared.isdigit() and int(declared) > read_limit)
             body = None if too_long else response.content
-            # urllib3 1.x accepts a body shorter than its Content-Length without a word.
-            if body is not None and declared is not None and declared.isdigit() and len(body) != int(declared):
+            # urllib3 1.x accepts a body shorter than its Content-Length without a word. Content-Length
+            # counts the bytes on the wire (raw.tell()): a gzip body is longer once decoded.
+            if (body is not None and declared is not None and declared.isdigit()
+                    and response.raw.tell() != int(declared)):
                 raise _Truncated()
             return HTTPResult(response.status_code, response.headers, body, not too_long, maybe_applied)
         finally:
