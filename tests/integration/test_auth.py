@@ -55,6 +55,7 @@ def test_refreshed_token_is_cached_across_tasks_and_runs(sim: BiginSimulator, pl
     token_request = sim.token_requests()[0]
     assert token_request["method"] == "POST" and token_request["status"] == 200
     assert token_request["form"] == {"grant_type": "refresh_token", "client_id": CLIENT_ID}
+    assert token_request["query"] == {}  # credentials go in the form body, never in the URL (logged by proxies)
     assert all(e["status"] in (200, 204) for e in sim.api_requests())  # the refreshed token was accepted
 
     # The cache: a 0700 directory, 0600 files, holding the access token but no long-lived secret.
