@@ -8,7 +8,6 @@ This file is private to the collection: its API may change without notice.
 from __future__ import annotations
 
 import email.utils
-import json
 import math
 import random
 import time
@@ -20,6 +19,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginTransportError,
     api_error_from_body,
     excerpt,
+    status_object,
 )
 
 REQUESTS_IMPORT_ERROR: str | None
@@ -283,12 +283,7 @@ class BiginClient:
 def check_success(result: HTTPResult) -> None:
     """A 2xx answer to a change must say success: Bigin can answer 200 with an error object."""
     body = result.body or b""
-    try:
-        payload = json.loads(body.decode("utf-8"))
-    except (ValueError, RecursionError):
-        payload = None
-    if isinstance(payload, dict) and isinstance(payload.get("data"), list) and payload["data"]:
-        payload = payload["data"][0]
+    payload = status_object(body)
     if isinstance(payload, dict) and str(payload.get("status", "")).lower() == "success":
         return
     if isinstance(payload, dict) and payload.get("code"):

@@ -186,15 +186,21 @@ class UnexpectedError(BiginError):
     code = "UNEXPECTED_ERROR"
 
 
-def api_error_from_body(http_status: int, body: bytes, headers: t.Mapping[str, str] | None = None) -> BiginAPIError:
-    """Build the error for a non-success answer, whatever shape its body has."""
+def status_object(body: bytes) -> t.Any:
+    """The JSON status object of an answer (``{"code", "message", "status", ...}``), None if not JSON."""
     try:
         payload = json.loads(body.decode("utf-8"))
     except (ValueError, RecursionError):
-        payload = None
-    # Bigin sometimes wraps the error object as {"data": [{...}]}.
+        return None
+    # Bigin sometimes wraps the object as {"data": [{...}]}.
     if isinstance(payload, dict) and isinstance(payload.get("data"), list) and payload["data"]:
         payload = payload["data"][0]
+    return payload
+
+
+def api_error_from_body(http_status: int, body: bytes, headers: t.Mapping[str, str] | None = None) -> BiginAPIError:
+    """Build the error for a non-success answer, whatever shape its body has."""
+    payload = status_object(body)
     if isinstance(payload, dict) and payload.get("code"):
         return BiginAPIError(http_status, str(payload["code"]), str(payload.get("message") or ""),
                              payload.get("details"), headers)
