@@ -61,11 +61,14 @@ class TokenSource(t.Protocol):
     """What the client needs of a token provider (see _auth.TokenProvider)."""
 
     @property
-    def can_refresh(self) -> bool: ...
+    def can_refresh(self) -> bool:
+        """Whether refresh credentials are at hand."""
 
-    def get(self) -> str: ...
+    def get(self) -> str:
+        """The access token to send now."""
 
-    def invalidate(self, token: str) -> None: ...
+    def invalidate(self, token: str) -> None:
+        """The API rejected ``token``."""
 
 
 class HTTPResult:

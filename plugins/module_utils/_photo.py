@@ -290,4 +290,3 @@ class PhotoService:
 
     def describe(self, out: Outcome) -> None:
         out.before, _data = self.fetch(out.record_id, need_bytes=True)
-

@@ -559,7 +559,7 @@ def test_inject_response_exact_status_body_and_headers(sim):
     location = photo_url(sim)
     sim.inject_response(302, headers={"Location": location}, method="DELETE", count=2)
     assert requests.get(photo_url(sim), headers=auth()).status_code == 200  # method filter
-    for _ in range(2):
+    for _attempt in range(2):
         resp = requests.delete(photo_url(sim), headers=auth(), allow_redirects=False)
         assert resp.status_code == 302 and resp.headers["Location"] == location
         assert resp.content == b"" and resp.headers["Content-Length"] == "0"
