@@ -41,7 +41,7 @@ venv_of = $(if $(filter $(DEFAULT_CORE),$1),$(VENV),.venv-$1)
 pyver_of = $(PYVER_$1)
 
 .PHONY: help venv test test-matrix sanity units unit integration pytest lint docs pybin sanity-compat distclean \
-	changelog build demo bench clean stage collection-link seed-get-pip \
+	changelog ee build demo bench clean stage collection-link seed-get-pip \
 	constraints-update summary results-clean
 
 help:
@@ -172,11 +172,15 @@ docs: venv stage
 changelog: venv
 	PATH="$(BIN):$$PATH" $(STEP) antsibull-changelog . antsibull-changelog lint
 
+# Execution Environment: ansible-builder introspection and build context (no container engine here).
+ee: venv
+	PATH="$(BIN):$$PATH" $(STEP) ansible-builder . scripts/check-ee.sh
+
 # The summary (one "summary: N passed, N failed, N skipped" line over all JUnit
 # results) is printed even when a step failed; the exit status is the steps'.
 # Use "make -k test" to run every check even after a failure.
 test: results-clean
-	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) sanity-compat lint docs changelog; rc=$$?; \
+	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) sanity-compat lint docs changelog ee; rc=$$?; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
 
 # Legs whose interpreter is missing are skipped (reported), not failed.
@@ -190,8 +194,8 @@ test-matrix: results-clean
 	  start=$$(date +%s); $(MAKE) --no-print-directory matrix-$$v || rc=1; \
 	  echo "=== matrix leg ansible-core $$v (python$$($(MAKE) -s --no-print-directory pyver-$$v)): $$(( $$(date +%s) - start ))s"; \
 	done; \
-	start=$$(date +%s); $(MAKE) --no-print-directory sanity-compat lint docs changelog || rc=1; \
-	echo "=== sanity-compat/lint/docs/changelog: $$(( $$(date +%s) - start ))s"; \
+	start=$$(date +%s); $(MAKE) --no-print-directory sanity-compat lint docs changelog ee || rc=1; \
+	echo "=== sanity-compat/lint/docs/changelog/ee: $$(( $$(date +%s) - start ))s"; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
 
 # ---------------------------------------------------------------- misc

@@ -10,7 +10,7 @@ set -uo pipefail
 label=$1 python=$2 testdir=$3
 shift 3
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 mkdir -p build/test-results
 bindir=$(cd "$(dirname "$python")" && pwd)
 echo "=== pytest [$label]: $python -m pytest $testdir $*"

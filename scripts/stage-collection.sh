@@ -24,6 +24,6 @@ done > "$list"
 (cd "$DEST" && find . \( -path ./tests/output -o -path ./.git \) -prune -o \( -type f -o -type l \) -print | sed 's|^\./||' | sort) > "$list.old"
 comm -23 "$list.old" "$list" | while IFS= read -r f; do rm -f "$DEST/$f"; done
 tar -cf - -T "$list" | tar -xf - -C "$DEST"
-find "$DEST" -mindepth 1 \( -path "$DEST/tests/output" -o -path "$DEST/.git" \) -prune -o -type d -empty -print | xargs -r rmdir 2>/dev/null || true
+find "$DEST" -mindepth 1 \( -path "$DEST/tests/output" -o -path "$DEST/.git" \) -prune -o -type d -empty -print0 | xargs -0 -r rmdir 2>/dev/null || true
 [ -d "$DEST/.git" ] || git -C "$DEST" init -q
 echo "staged $(wc -l < "$list") files into $DEST"
