@@ -86,8 +86,11 @@ def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str,
     else:
         if parts.scheme not in ("https", "http") or not parts.hostname:
             problem = "is not an http(s) URL with a host name"
-        elif parts.username is not None or parts.query or parts.fragment or "@" in parts.netloc:
-            problem = "must not carry credentials, a query or a fragment"
+        elif "@" in parts.netloc:
+            # Not echoed: the part before "@" may be a password.
+            raise InputError("%s: must not carry credentials (user@host)" % name)
+        elif parts.query or parts.fragment:
+            problem = "must not carry a query or a fragment"
         elif any(char.isspace() or not char.isprintable() for char in value):
             problem = "contains spaces or control characters"
     if problem:
