@@ -11,13 +11,11 @@ its Content-Length under urllib3 2) is a fake used, and said so.
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import gzip
 import json
 import os
 import typing as t
-from unittest import mock
 
 import pytest
 import requests
@@ -37,15 +35,8 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPI
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
+from tests.unit.plugins.module_runner import Result, run_main
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager  # type: ignore[no-redef]
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized):
-            yield
 
 ACCESS_TOKEN = "1000.hardening-access.5e1d"
 CLIENT_ID = "1000.HARDENING"
@@ -57,15 +48,6 @@ OTHER = "3000000038011"
 LOCKED_BODY = '{"data":[{"code":"RECORD_LOCKED","status":"error","message":"Record is locked","details":{}}]}'
 SUCCESS_BODY = '{"code":"SUCCESS","details":{},"message":"Photo deleted","status":"success"}'
 JSON_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
-    """No BIGIN_* settings from the caller's shell; the token cache in the test's own directory."""
-    for name in list(os.environ):
-        if name.startswith("BIGIN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
 
 
 @pytest.fixture
@@ -433,24 +415,12 @@ def test_a_header_requests_refuses_is_reported_without_its_value(sim: BiginSimul
 
 # -- 6. an unforeseen exception in one record ---------------------------------------------------------
 
-class Result(dict):  # type: ignore[type-arg]
-    rc: int
-    output: str
-
-
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> t.Callable[..., Result]:
     """Run bigin_photo's main() in-process with the given arguments; return its parsed result."""
 
     def runner(args: dict[str, t.Any], check: bool = False, diff: bool = False) -> Result:
-        with patch_module_args(dict(args, _ansible_check_mode=check, _ansible_diff=diff)):
-            with pytest.raises(SystemExit) as info:
-                bigin_photo.main()
-        output = capsys.readouterr().out
-        result = Result(json.loads(output))
-        result.rc = int(info.value.code or 0)
-        result.output = output
-        return result
+        return run_main(bigin_photo, args, capsys, check, diff)
 
     return runner
 

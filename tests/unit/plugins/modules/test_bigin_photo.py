@@ -8,16 +8,12 @@ only to a started simulator on 127.0.0.1 (data centre tests build URLs, never ca
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import json
 import os
 import typing as t
-from unittest import mock
 
 import pytest
 import yaml
-from ansible.module_utils import basic
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
 from ansible_collections.zoho.bigin.plugins.module_utils import _base
@@ -26,8 +22,10 @@ from ansible_collections.zoho.bigin.plugins.module_utils._base import (
     MAX_CONCURRENCY,
     RECORD_ARGUMENT_SPEC,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo, bigin_photo_info
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
+from tests.unit.plugins.module_runner import Result, patch_module_args, run_main
 
 try:
     # Not importable where ansible-test runs module tests (module_utils only): see merged_docs().
@@ -35,14 +33,6 @@ try:
 except ImportError:
     get_docstring = None
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager  # type: ignore[no-redef]
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({"ANSIBLE_MODULE_ARGS": args or {}}).encode()
-        with mock.patch.object(basic, "_ANSIBLE_ARGS", serialized):
-            yield
 
 ACCESS_TOKEN = "1000.module-unit-access.44c0"
 CLIENT_ID = "1000.MODULEUNIT"
@@ -52,25 +42,8 @@ SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN)
 RECORD = "3000000038009"
 SECRET_OPTIONS = {"access_token", "client_secret", "refresh_token"}
 
-DOMAINS = {
-    "us": ("https://accounts.zoho.com", "https://www.zohoapis.com"),
-    "eu": ("https://accounts.zoho.eu", "https://www.zohoapis.eu"),
-    "in": ("https://accounts.zoho.in", "https://www.zohoapis.in"),
-    "au": ("https://accounts.zoho.com.au", "https://www.zohoapis.com.au"),
-    "jp": ("https://accounts.zoho.jp", "https://www.zohoapis.jp"),
-    "cn": ("https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn"),
-    "ca": ("https://accounts.zohocloud.ca", "https://www.zohoapis.ca"),
-    "sa": ("https://accounts.zoho.sa", "https://www.zohoapis.sa"),
-}
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
-    """No BIGIN_* settings from the caller's shell; the token cache in the test's own directory."""
-    for name in list(os.environ):
-        if name.startswith("BIGIN_"):
-            monkeypatch.delenv(name)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+# Checked against the issue's table in test_client.py.
+DOMAINS = DATA_CENTERS
 
 
 @pytest.fixture
@@ -83,28 +56,13 @@ def sim() -> t.Iterator[BiginSimulator]:
         yield simulator
 
 
-class Result(dict):  # type: ignore[type-arg]
-    """The module's JSON result, and its exit status."""
-
-    rc: int
-    output: str
-
-
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> t.Callable[..., Result]:
     """Run a module's main() with the given arguments; return its parsed result."""
 
     def runner(args: dict[str, t.Any], module: t.Any = bigin_photo, check: bool = False,
                diff: bool = False) -> Result:
-        args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as info:
-                module.main()
-        output = capsys.readouterr().out
-        result = Result(json.loads(output))
-        result.rc = int(info.value.code or 0)
-        result.output = output
-        return result
+        return run_main(module, args, capsys, check, diff)
 
     return runner
 
