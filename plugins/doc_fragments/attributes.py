@@ -27,7 +27,7 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
-    details: Per changed record, C(before) and C(after) hold C(present), and C(size) and C(sha256) where known.
+    details: For every record read, C(before) and C(after) hold C(present), and C(size) and C(sha256) where known.
 """
 
     # Modules that only read.

@@ -17,7 +17,7 @@ options:
   record_id:
     description:
       - The ID of a record, or a list of them. Each is 1 to 19 digits.
-      - Repeated IDs are worked on once.
+      - A repeated ID is worked on once and reported at each of its positions in RV(records).
     type: list
     elements: raw
     required: true
