@@ -220,6 +220,15 @@ def test_refresh_failure_with_an_odd_error_description(description: t.Any) -> No
     assert str(info.value).startswith("Token refresh failed: server_error")
 
 
+def run_in_threads(worker: t.Callable[[], None], count: int) -> None:
+    """Run ``worker`` in ``count`` threads at once and wait for them all."""
+    threads = [threading.Thread(target=worker) for dummy in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+
 def test_threads_share_one_refresh() -> None:
     post = FakeAccounts(delay=0.05)
     tokens = provider(post, access_token=None)
@@ -230,11 +239,7 @@ def test_threads_share_one_refresh() -> None:
         barrier.wait()
         got.append(tokens.get())
 
-    threads = [threading.Thread(target=worker) for dummy in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_in_threads(worker, 8)
     assert got == ["minted-1"] * 8
     assert len(post.calls) == 1
 
@@ -251,11 +256,7 @@ def test_threads_rejected_together_share_one_refresh() -> None:
         tokens.invalidate(rejected)
         got.append(tokens.get())
 
-    threads = [threading.Thread(target=worker) for dummy in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
+    run_in_threads(worker, 8)
     assert got == ["minted-1"] * 8
     assert len(post.calls) == 1
 
