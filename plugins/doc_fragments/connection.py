@@ -70,6 +70,20 @@ options:
       - If not set, the value of the E(BIGIN_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
+  ca_path:
+    description:
+      - A CA bundle (a PEM file, or a directory of hashed certificates as C(openssl rehash) makes) to verify
+        the TLS certificates of the API and the accounts server with, instead of the default trust store;
+        for example the root certificate of a corporate proxy that inspects TLS.
+      - It must exist and be readable; a file must hold at least one PEM certificate. It is checked before any request.
+      - It takes precedence over the E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) environment variables,
+        which are used as usual when O(ca_path) is not set.
+      - Ignored (and not checked) when O(validate_certs=false).
+      - Proxies are taken from the E(HTTPS_PROXY) (and E(HTTP_PROXY)) environment variables, and hosts listed
+        in E(NO_PROXY) are reached directly, as the Python requests library does.
+      - If not set, the value of the E(BIGIN_CA_PATH) environment variable is used.
+    type: path
+    version_added: 1.1.0
   max_retries:
     description:
       - How many times to retry a request after a rate limit (HTTP 429), a server error (500, 502, 503, 504),

@@ -8,6 +8,8 @@ This file is private to the collection: its API may change without notice.
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import ssl
 import typing as t
 from urllib.parse import urlsplit
 
@@ -20,6 +22,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     REQUESTS_IMPORT_ERROR,
     BiginClient,
     Transport,
+    Usage,
     new_session,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
@@ -58,6 +61,7 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "api_version": {"type": "str", "default": "v2", "choices": ["v1", "v2"], "fallback": _env("API_VERSION")},
     "timeout": {"type": "float", "default": 30.0, "fallback": _env("TIMEOUT")},
     "validate_certs": {"type": "bool", "default": True, "fallback": _env("VALIDATE_CERTS")},
+    "ca_path": {"type": "path", "fallback": _env("CA_PATH")},
     "max_retries": {"type": "int", "default": 5, "fallback": _env("MAX_RETRIES")},
     "token_cache": {"type": "bool", "default": True, "fallback": _env("TOKEN_CACHE")},
 }
@@ -99,6 +103,41 @@ def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str,
     return value.rstrip("/"), insecure
 
 
+def check_ca_path(ca_path: str) -> None:
+    """A CA bundle (PEM file, or a directory of hashed certificates) that can be used, else InputError."""
+    if not os.path.exists(ca_path):
+        raise InputError("ca_path: %s does not exist" % shown(ca_path))
+    is_dir = os.path.isdir(ca_path)
+    if not os.access(ca_path, os.R_OK | (os.X_OK if is_dir else 0)):
+        raise InputError("ca_path: %s is not readable" % shown(ca_path))
+    if is_dir:
+        return
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=ca_path)
+    except (ssl.SSLError, OSError, ValueError):
+        raise InputError("ca_path: %s holds no PEM certificate" % shown(ca_path)) from None
+
+
+class _ResultModule(AnsibleModule):
+    """An AnsibleModule whose every result, success or failure, tells what the run cost in requests."""
+
+    usage: Usage | None = None
+
+    def _with_usage(self, kwargs: dict[str, t.Any]) -> dict[str, t.Any]:
+        # Also reached from AnsibleModule's own argument checks, before any request: zero counts then.
+        usage = self.usage if self.usage is not None else Usage()
+        kwargs.setdefault("api_calls", usage.calls())
+        if getattr(self, "_verbosity", 0) >= 3:
+            kwargs.setdefault("api_trace", usage.trace_entries())
+        return kwargs
+
+    def exit_json(self, **kwargs: t.Any) -> t.NoReturn:  # type: ignore[override]
+        super().exit_json(**self._with_usage(kwargs))
+
+    def fail_json(self, msg: str, **kwargs: t.Any) -> t.NoReturn:  # type: ignore[override]
+        super().fail_json(msg, **self._with_usage(kwargs))
+
+
 class BiginModule:
     """One Ansible module run: declare ``argument_spec`` (and ``module_kwargs``), implement ``run``."""
 
@@ -109,7 +148,7 @@ class BiginModule:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(RECORD_ARGUMENT_SPEC)
         spec.update(self.argument_spec)
-        self.module = AnsibleModule(
+        self.module = _ResultModule(
             argument_spec=spec,
             supports_check_mode=True,
             required_together=[["client_id", "client_secret", "refresh_token"]],
@@ -164,15 +203,20 @@ class BiginModule:
             raise InputError("timeout: %s must be a positive number of seconds" % params["timeout"])
         if params["max_retries"] < 0:
             raise InputError("max_retries: %s must be 0 or more" % params["max_retries"])
-        session = new_session(params["concurrency"], params["validate_certs"])
-        transport = Transport(session, params["timeout"], params["max_retries"], self.module.warn)
+        # Ignored (not even checked) when certificates are not validated.
+        ca_path = params["ca_path"] if params["validate_certs"] else None
+        if ca_path:
+            check_ca_path(ca_path)
+        session = new_session(params["concurrency"], params["validate_certs"], ca_path)
+        usage = self.module.usage = Usage(trace=self.module._verbosity >= 3)
+        transport = Transport(session, params["timeout"], params["max_retries"], self.module.warn, usage=usage)
         cache = None
         if params["token_cache"] and params["refresh_token"]:
             cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"])
 
         def post(url: str, data: dict[str, str]) -> tuple[int, bytes]:
             # Retried like a read: a lost answer costs one of Zoho's 10 tokens per 10 minutes at worst.
-            result = transport.send("POST", url, "OAuth token refresh", idempotent=True, data=data)
+            result = transport.send("POST", url, "OAuth token refresh", idempotent=True, token_request=True, data=data)
             return result.status, result.body or b""
 
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],

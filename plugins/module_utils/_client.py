@@ -10,9 +10,11 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import threading
 import time
 import traceback
 import typing as t
+from urllib.parse import urlsplit
 
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAPIError,
@@ -53,6 +55,8 @@ RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 USER_AGENT = "zoho.bigin-ansible-collection"
+# Always present in api_calls.by_method, so that the result has one stable shape.
+COUNTED_METHODS = ("GET", "POST", "DELETE")
 
 WarnFn = t.Callable[[str], None]
 
@@ -86,15 +90,18 @@ class HTTPResult:
         self.maybe_applied_before = maybe_applied_before
 
 
-def new_session(pool_size: int, validate_certs: bool) -> requests.Session:
-    """A session whose pool holds a connection per worker thread, and no hidden retries."""
+def new_session(pool_size: int, validate_certs: bool, ca_path: str | None = None) -> requests.Session:
+    """A session whose pool holds a connection per worker thread, and no hidden retries.
+
+    ``ca_path`` (a CA bundle file or directory) replaces the default trust when certificates are validated.
+    """
     session = requests.Session()
     # urllib3 must not retry on its own: retries are decided (and reported) in send().
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
                           max_retries=Retry(total=0, read=False, redirect=False, raise_on_status=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    session.verify = validate_certs
+    session.verify = (ca_path or True) if validate_certs else False
     session.headers["User-Agent"] = USER_AGENT
     return session
 
@@ -144,39 +151,87 @@ def backoff(attempt: int) -> float:
     return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
 
 
+class Usage:
+    """What a run cost: every request attempt sent, counted (and traced when asked); thread-safe."""
+
+    def __init__(self, trace: bool = False):
+        self._lock = threading.Lock()
+        self.by_method: dict[str, int] = dict.fromkeys(COUNTED_METHODS, 0)
+        self.token_refreshes = 0
+        # One entry per attempt, in the order the attempts started; None when not asked for.
+        self.trace: list[dict[str, t.Any]] | None = [] if trace else None
+
+    def start(self, method: str, url: str, attempt: int, token_request: bool) -> dict[str, t.Any]:
+        """Count one attempt; return its trace entry (to be completed by finish())."""
+        # The path only: no host, and no query string, whose values could be secret.
+        entry = {"method": method, "path": urlsplit(url).path, "status": None, "attempt": attempt, "ms": None}
+        with self._lock:
+            if token_request:
+                self.token_refreshes += 1
+            else:
+                self.by_method[method] = self.by_method.get(method, 0) + 1
+            if self.trace is not None:
+                self.trace.append(entry)
+        return entry
+
+    def finish(self, entry: dict[str, t.Any], status: int | None, started: float) -> None:
+        with self._lock:
+            entry["status"] = status
+            entry["ms"] = round((time.monotonic() - started) * 1000.0, 1)
+
+    def calls(self) -> dict[str, t.Any]:
+        """The ``api_calls`` result: Bigin API requests (total, by method) and token endpoint requests."""
+        with self._lock:
+            by_method = dict(self.by_method)
+            return {"total": sum(by_method.values()), "by_method": by_method, "token_refreshes": self.token_refreshes}
+
+    def trace_entries(self) -> list[dict[str, t.Any]]:
+        with self._lock:
+            return [dict(entry) for entry in self.trace or []]
+
+
 class Transport:
     """Sends requests with the collection's retry policy, reporting each retry as a warning."""
 
     def __init__(self, session: requests.Session, timeout: float, max_retries: int,
-                 warn: WarnFn, sleep: t.Callable[[float], None] = time.sleep):
+                 warn: WarnFn, sleep: t.Callable[[float], None] = time.sleep, usage: Usage | None = None):
         self.session = session
         self.timeout = timeout
         self.max_retries = max_retries
         self.warn = warn
         self.sleep = sleep
+        self.usage = usage if usage is not None else Usage()
 
     def send(self, method: str, url: str, label: str, idempotent: bool,
-             read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
+             read_limit: int | None = None, token_request: bool = False, **kwargs: t.Any) -> HTTPResult:
         """Send a request, retrying what is safe to retry.
 
         ``read_limit`` bounds how much of a 2xx body is read: a longer body is left
         unread (and its connection closed), for callers that only need the headers.
         Error answers are returned too; the caller decides what they mean.
+        ``token_request`` counts the request as a token refresh rather than an API call.
         """
         retry_statuses = RETRY_STATUSES if idempotent else RETRY_STATUSES_UNSAFE
         maybe_applied = False
         attempt = 0
+        # Given per request: with trust_env, requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override
+        # the session's verify (a ca_path), but never a per-request one.
+        kwargs.setdefault("verify", self.session.verify)
         while True:
             attempt += 1
+            entry = self.usage.start(method, url, attempt, token_request)
+            started = time.monotonic()
+            status = None
             try:
                 # Redirects are not followed: requests would turn a redirected DELETE into a GET.
                 response = self.session.request(method, url, timeout=self.timeout, stream=True,
                                                 allow_redirects=False, **kwargs)
+                status = response.status_code
                 result = self._read(response, read_limit, maybe_applied)
             except requests.exceptions.SSLError:
                 # Not transient: retrying cannot fix a certificate the session does not trust.
-                raise BiginTransportError("%s %s failed: TLS certificate verification failed; fix the "
-                                          "CA trust or set validate_certs to false" % (method, label)) from None
+                raise BiginTransportError("%s %s failed: TLS certificate verification failed; fix the CA trust "
+                                          "(ca_path) or set validate_certs to false" % (method, label)) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError, _Truncated) as exc:
                 never_sent = _never_sent(exc)
@@ -192,6 +247,9 @@ class Transport:
                 # quote the request's headers, so only its type is reported.
                 raise BiginTransportError("%s %s failed: the request could not be sent (%s)"
                                           % (method, label, type(exc).__name__)) from None
+            finally:
+                # A body cut short still had its status; a connection error has none.
+                self.usage.finish(entry, status, started)
             if result.status in retry_statuses and attempt <= self.max_retries:
                 error = api_error_from_body(result.status, result.body or b"", result.headers)
                 wait = advised_wait(result.headers)

@@ -40,6 +40,7 @@ import re
 import secrets
 import signal
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -342,11 +343,29 @@ class _Server(ThreadingHTTPServer):
     def finish_request(self, request, client_address):
         with self.active_lock:
             self.active.add(request)
+        wrapped = None
         try:
+            if self.sim._tls is not None:
+                # The handshake runs here, in the connection's own thread, not in the accept loop.
+                wrapped = self.sim._tls.wrap_socket(request, server_side=True, do_handshake_on_connect=False)
+                with self.active_lock:  # the plain socket is detached now: stop() must shut the TLS one
+                    self.active.discard(request)
+                    self.active.add(wrapped)
+                try:
+                    wrapped.settimeout(10)
+                    wrapped.do_handshake()
+                except (ssl.SSLError, OSError):
+                    with self.sim._lock:
+                        self.sim.tls_handshake_failures += 1
+                    return
+                request = wrapped
             super().finish_request(request, client_address)
         finally:
             with self.active_lock:
                 self.active.discard(request)
+                self.active.discard(wrapped)
+            if wrapped is not None:
+                wrapped.close()
 
     def handle_error(self, request, client_address):  # quiet
         pass
@@ -464,8 +483,14 @@ class _Handler(BaseHTTPRequestHandler):
 class BiginSimulator:
     """In-process Zoho Bigin photo API + OAuth token endpoint simulator."""
 
-    def __init__(self, latency_ms=0, max_concurrent=None, host="127.0.0.1", port=0):
+    def __init__(self, latency_ms=0, max_concurrent=None, host="127.0.0.1", port=0,
+                 tls_certfile=None, tls_keyfile=None):
+        """With ``tls_certfile`` (PEM; and ``tls_keyfile`` unless the key is in it), serve HTTPS."""
         self._lock = threading.RLock()
+        self._tls = None
+        if tls_certfile:
+            self._tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self._tls.load_cert_chain(tls_certfile, tls_keyfile)
         self._init_latency_ms = latency_ms
         self._init_max_concurrent = max_concurrent
         self._host = host
@@ -500,6 +525,7 @@ class BiginSimulator:
             self._in_flight = 0
             self.max_in_flight = 0
             self.tokens_issued = 0
+            self.tls_handshake_failures = 0
 
     def start(self):
         if self._server is not None:
@@ -541,7 +567,7 @@ class BiginSimulator:
     def url(self):
         if self._server is None and not self._port:
             raise RuntimeError("simulator not started")
-        return "http://%s:%d" % (self._host, self._port)
+        return "%s://%s:%d" % ("https" if self._tls is not None else "http", self._host, self._port)
 
     def reset(self):
         """Forget records, tokens, clients, faults, settings and the log (keeps the port)."""
