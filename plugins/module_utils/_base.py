@@ -106,16 +106,20 @@ def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str,
 def check_ca_path(ca_path: str) -> None:
     """A CA bundle (PEM file, or a directory of hashed certificates) that can be used, else InputError."""
     if not os.path.exists(ca_path):
-        raise InputError("ca_path: %s does not exist" % shown(ca_path))
-    is_dir = os.path.isdir(ca_path)
-    if not os.access(ca_path, os.R_OK | (os.X_OK if is_dir else 0)):
-        raise InputError("ca_path: %s is not readable" % shown(ca_path))
-    if is_dir:
+        raise InputError("ca_path: %s does not exist" % shown(ca_path, 200))
+    if os.path.isdir(ca_path):
+        if not os.access(ca_path, os.R_OK | os.X_OK):
+            raise InputError("ca_path: directory %s is not readable" % shown(ca_path, 200))
         return
+    try:
+        with open(ca_path, "rb") as handle:
+            handle.read(1)
+    except OSError as exc:
+        raise InputError("ca_path: %s cannot be read (%s)" % (shown(ca_path, 200), exc.strerror or type(exc).__name__)) from None
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=ca_path)
     except (ssl.SSLError, OSError, ValueError):
-        raise InputError("ca_path: %s holds no PEM certificate" % shown(ca_path)) from None
+        raise InputError("ca_path: %s holds no PEM certificate" % shown(ca_path, 200)) from None
 
 
 class _ResultModule(AnsibleModule):

@@ -214,9 +214,11 @@ class Transport:
         retry_statuses = RETRY_STATUSES if idempotent else RETRY_STATUSES_UNSAFE
         maybe_applied = False
         attempt = 0
-        # Given per request: with trust_env, requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override
-        # the session's verify (a ca_path), but never a per-request one.
-        kwargs.setdefault("verify", self.session.verify)
+        # A CA bundle (ca_path) or no verification is given per request too: with trust_env, requests lets
+        # REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE override the session's verify, but never a per-request one.
+        verify = getattr(self.session, "verify", None)
+        if isinstance(verify, str) or verify is False:
+            kwargs.setdefault("verify", verify)
         while True:
             attempt += 1
             entry = self.usage.start(method, url, attempt, token_request)
