@@ -168,6 +168,7 @@ def test_environment_bundle_still_works_without_ca_path(tls_sim: t.Any, monkeypa
     assert transport(new_session(1, True)).send("GET", photo(sim), "x", True, headers=AUTH).status == 200
 
 
+@pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_ca_path_is_unused_when_certificates_are_not_validated(tls_sim: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
     sim, _, other = tls_sim
     # Nor may a CA bundle from the environment turn verification back on.
