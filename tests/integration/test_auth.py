@@ -221,6 +221,10 @@ def test_no_secret_in_verbose_output(sim: BiginSimulator, play: t.Any, tmp_path:
     assert len(sim.token_requests()) == 2
 
     assert "ESTABLISH LOCAL CONNECTION" in result.output  # really -vvv
+    # -vvv turns the request trace on, in failed results too; it is checked for secrets with the rest.
+    assert all(task["api_trace"] for task in result.tasks) and '"api_trace"' in result.output
+    assert [(e["path"], e["status"]) for e in refresh_fails["api_trace"]] == [
+        ("/bigin/v2/Contacts/%s/photo" % C3, 401), ("/oauth/v2/token", 400)]
     # The secrets reached the module only as module arguments (no BIGIN_* variable is set), as the
     # successful upload proves; ansible-core 2.21 no longer echoes module_args, masked or not.
     assert "NO_PERMISSION (HTTP 403)" in result.output and "Token refresh failed" in result.output
