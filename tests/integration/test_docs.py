@@ -17,7 +17,7 @@ from tests.conftest import collections_path
 
 ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
 CONNECTION_OPTIONS = {"access_token", "client_id", "client_secret", "refresh_token", "data_center", "api_domain",
-                      "accounts_url", "api_version", "timeout", "validate_certs", "max_retries", "token_cache"}
+                      "accounts_url", "api_version", "timeout", "validate_certs", "ca_path", "max_retries", "token_cache"}
 
 
 def ansible_doc(*args: str) -> subprocess.CompletedProcess:
