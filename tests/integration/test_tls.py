@@ -30,7 +30,7 @@ def certs(tmp_path: t.Any) -> dict[str, str]:
     directory = tmp_path / "certs"
     directory.mkdir()
     cert, key = make_certificate(str(directory), "simulator")
-    other, _ = make_certificate(str(directory), "other")
+    other = make_certificate(str(directory), "other")[0]
     return {"cert": cert, "key": key, "other": other}
 
 
@@ -135,7 +135,7 @@ class _ConnectHandler(socketserver.StreamRequestHandler):
             self.wfile.flush()
             sockets = [self.connection, upstream]
             while True:
-                readable, _, _ = select.select(sockets, [], [], 10)
+                readable = select.select(sockets, [], [], 10)[0]
                 if not readable:
                     return
                 for source in readable:

@@ -130,7 +130,7 @@ def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
 def tls_sim(tmp_path: t.Any) -> t.Iterator[tuple[BiginSimulator, str, str]]:
     """An HTTPS simulator; its certificate and another (untrusted) one."""
     cert, key = make_certificate(str(tmp_path), "simulator")
-    other, _ = make_certificate(str(tmp_path), "other")
+    other = make_certificate(str(tmp_path), "other")[0]
     with BiginSimulator(tls_certfile=cert, tls_keyfile=key) as simulator:
         simulator.add_token(TOKEN)
         simulator.add_record("Contacts", RECORD, PNG_RED)
@@ -138,7 +138,7 @@ def tls_sim(tmp_path: t.Any) -> t.Iterator[tuple[BiginSimulator, str, str]]:
 
 
 def test_default_trust_rejects_the_self_signed_simulator(tls_sim: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    sim, _, _ = tls_sim
+    sim = tls_sim[0]
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
     sender = transport(new_session(1, True))
@@ -163,14 +163,14 @@ def test_ca_path_wins_over_the_environment(tls_sim: t.Any, monkeypatch: pytest.M
 
 
 def test_environment_bundle_still_works_without_ca_path(tls_sim: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    sim, cert, _ = tls_sim
+    sim, cert = tls_sim[:2]
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
     assert transport(new_session(1, True)).send("GET", photo(sim), "x", True, headers=AUTH).status == 200
 
 
 @pytest.mark.filterwarnings("ignore::urllib3.exceptions.InsecureRequestWarning")
 def test_ca_path_is_unused_when_certificates_are_not_validated(tls_sim: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    sim, _, other = tls_sim
+    sim, other = tls_sim[0], tls_sim[2]
     # Nor may a CA bundle from the environment turn verification back on.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", other)
     session = new_session(1, False, other)
@@ -267,7 +267,7 @@ def test_bad_ca_path_is_ignored_without_certificate_validation(run: t.Any, sim: 
 
 
 def test_good_ca_path_file_and_directory_are_accepted(run: t.Any, sim: BiginSimulator, tmp_path: t.Any) -> None:
-    cert, _ = make_certificate(str(tmp_path))
+    cert = make_certificate(str(tmp_path))[0]
     sim.add_record("Contacts", "2", PNG_RED)
     assert run(args(sim, ca_path=cert)).rc == 0
     assert run(args(sim, ca_path=str(tmp_path), record_id="2")).rc == 0
