@@ -35,7 +35,8 @@ from tests.simulator.bigin_simulator import (  # noqa: E402
     BiginSimulator,
 )
 
-SEED_FILE = os.path.join(REPO_ROOT, "..", "shared", "seed", "bigin-delete-photo-api.txt")
+# The "Possible Errors" list of the Delete Photo API reference, kept as data in the repository.
+SEED_FIXTURE = os.path.join(REPO_ROOT, "tests", "fixtures", "delete-photo-errors.json")
 
 TOKEN = "1000.testtoken.abcdef"
 CLIENT_ID = "1000.CLIENTID"
@@ -89,25 +90,15 @@ def token_form(**over):
 # ---------------------------------------------------------------------------
 # The error table against the documentation
 # ---------------------------------------------------------------------------
-def parse_seed_errors(text):
-    start = text.index("Possible Errors")
-    end = text.index("Sample Response", start)
-    lines = [ln.strip() for ln in text[start:end].splitlines()]
-    found = []
-    for i, line in enumerate(lines):
-        m = re.match(r"^\W*([A-Z_]+)HTTP (\d{3})$", line)
-        if m:
-            message = next(ln for ln in lines[i + 1:] if ln)
-            found.append((m.group(1), int(m.group(2)), message))
-    return found
+def documented_errors():
+    """(code, HTTP status, message) of every documented error, in the documented order."""
+    with open(SEED_FIXTURE, encoding="utf-8") as fh:
+        entries = json.load(fh)["errors"]
+    return [(e["code"], e["http_status"], e["message"]) for e in entries]
 
 
 def test_error_table_matches_seed_documentation():
-    if not os.path.isfile(SEED_FILE):
-        pytest.fail("API documentation seed file not found: %s (expected beside the repository in shared/seed/)"
-                    % os.path.abspath(SEED_FILE))
-    with open(SEED_FILE, encoding="utf-8") as fh:
-        documented = parse_seed_errors(fh.read())
+    documented = documented_errors()
     assert len(documented) == 9, documented
     table = set(ERRORS.values())
     for entry in documented:

@@ -23,46 +23,25 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     resolution_for,
 )
 
-SEED_NAME = os.path.join("shared", "seed", "bigin-delete-photo-api.txt")
 HERE = os.path.dirname(os.path.abspath(__file__))
-# tests/unit/plugins/module_utils -> collection root
+# tests/unit/plugins/module_utils -> collection root (also right in ansible-test's staged copy)
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
-
-
-def seed_file() -> str:
-    """The API reference page: ``../shared/seed/`` beside the collection root.
-
-    ansible-test runs these tests from a staged copy (``build/ansible_collections/zoho/bigin``),
-    so the directories above the root are searched too; the nearest one wins.
-    """
-    directory = COLLECTION_ROOT
-    while True:
-        parent = os.path.dirname(directory)
-        candidate = os.path.join(parent, SEED_NAME)
-        if os.path.isfile(candidate):
-            return candidate
-        if parent == directory:
-            pytest.fail("API reference seed file not found: expected %s (or in a directory above it)"
-                        % os.path.join(os.path.dirname(COLLECTION_ROOT), SEED_NAME))
-        directory = parent
+# The "Possible Errors" list of the Delete Photo API reference, kept as data in the repository.
+SEED_FIXTURE = os.path.join(COLLECTION_ROOT, "tests", "fixtures", "delete-photo-errors.json")
 
 
 def seed_errors() -> list[tuple[str, int, str, str]]:
-    """(code, HTTP status, message, resolution) of every entry of the seed's "Possible Errors" list."""
-    with open(seed_file(), encoding="utf-8") as handle:
-        text = handle.read()
-    start = text.index("Possible Errors")
-    end = text.index("Sample Response", start)
-    lines = [line.strip() for line in text[start:end].splitlines() if line.strip()]
+    """(code, HTTP status, message, resolution) of every documented error, in the documented order."""
+    with open(SEED_FIXTURE, encoding="utf-8") as handle:
+        data = json.load(handle)
     rows = []
-    for index, line in enumerate(lines):
-        match = re.match(r"^\W*([A-Z_]+)HTTP (\d{3})$", line)
-        if not match:
-            continue
-        message = lines[index + 1]
-        resolution_line = lines[index + 2]
-        assert resolution_line.startswith("Resolution: "), resolution_line
-        rows.append((match.group(1), int(match.group(2)), message, resolution_line[len("Resolution: "):]))
+    for entry in data["errors"]:
+        assert sorted(entry) == ["code", "http_status", "message", "resolution"], entry
+        assert re.match(r"^[A-Z_]+$", entry["code"]), entry
+        assert isinstance(entry["http_status"], int), entry
+        assert entry["message"].strip() == entry["message"] and entry["message"], entry
+        assert entry["resolution"].strip() == entry["resolution"] and entry["resolution"], entry
+        rows.append((entry["code"], entry["http_status"], entry["message"], entry["resolution"]))
     return rows
 
 
