@@ -4,7 +4,7 @@
 #   make test-matrix   sanity/units/integration for each ansible-core in MATRIX,
 #                      plus lint/docs/changelog once (what CI runs)
 #   make venv | sanity | units | unit | integration | lint | docs | changelog
-#   make build | demo | bench | clean | constraints-update
+#   make build | galaxy-importer | docs-site | demo | bench | clean | constraints-update
 #
 # Everything is pinned: tests/constraints/ansible-core-<version>.txt.
 
@@ -41,7 +41,7 @@ venv_of = $(if $(filter $(DEFAULT_CORE),$1),$(VENV),.venv-$1)
 pyver_of = $(PYVER_$1)
 
 .PHONY: help venv test test-matrix sanity units unit integration pytest lint docs pybin sanity-compat distclean \
-	changelog ee build demo bench clean stage collection-link seed-get-pip \
+	changelog ee build demo bench clean stage docs-site galaxy-importer collection-link seed-get-pip \
 	constraints-update summary results-clean
 
 help:
@@ -83,6 +83,11 @@ constraints-update:
 	  { echo "# pip freeze of .venv-$$v (python$$($$py -c 'import sys; print("%d.%d" % sys.version_info[:2])'), ansible-core $$v): make test-matrix."; \
 	    echo "# Refresh: make constraints-update"; build/constraints-venv/bin/python -m pip freeze; } > tests/constraints/ansible-core-$$v.txt || exit 1; \
 	done
+	rm -rf build/constraints-venv && $(PYTHON) -m venv build/constraints-venv
+	build/constraints-venv/bin/python -m pip install -q galaxy-importer 'ansible-core==$(DEFAULT_CORE).*'
+	{ echo "# pip freeze of $(GI_VENV) (python$(PYVER_$(DEFAULT_CORE))): make galaxy-importer. A venv of its own:"; \
+	  echo "# galaxy-importer pins attrs<24, which clashes with .venv. Refresh: make constraints-update"; \
+	  build/constraints-venv/bin/python -m pip freeze; } > tests/constraints/galaxy-importer.txt
 	rm -rf build/constraints-venv
 
 pyver-%:
@@ -171,6 +176,25 @@ lint: venv
 docs: venv stage
 	PATH="$(BIN):$$PATH" $(STEP) antsibull-docs $(STAGE) antsibull-docs lint-collection-docs --plugin-docs .
 
+# HTML documentation site (module pages + docs/docsite guides) in build/docs/html;
+# Sphinx warnings are errors.
+docs-site: venv collection-link
+	PATH="$(BIN):$$PATH" $(STEP) docs-site . scripts/build-docs-site.sh
+
+# Galaxy's importer on the artifact of "make build", in a venv of its own (its pins clash
+# with .venv's); tests/galaxy-importer.cfg turns off its container-based ansible-test.
+GI_VENV := build/galaxy-importer-venv
+VERSION := $(shell sed -n 's/^version: *//p' galaxy.yml)
+ARTIFACT := build/zoho-bigin-$(VERSION).tar.gz
+
+$(GI_VENV)/.stamp: tests/constraints/galaxy-importer.txt
+	@test -x $(GI_VENV)/bin/python || $(PYTHON) -m venv $(GI_VENV)
+	$(GI_VENV)/bin/python -m pip install -q galaxy-importer -c tests/constraints/galaxy-importer.txt
+	@touch $@
+
+galaxy-importer: build $(GI_VENV)/.stamp
+	$(STEP) galaxy-importer . scripts/check-galaxy-importer.sh $(GI_VENV)/bin/python $(ARTIFACT)
+
 changelog: venv
 	PATH="$(BIN):$$PATH" $(STEP) antsibull-changelog . antsibull-changelog lint
 
@@ -178,11 +202,14 @@ changelog: venv
 ee: venv
 	PATH="$(BIN):$$PATH" $(STEP) ansible-builder . scripts/check-ee.sh
 
+# Checks that do not depend on the ansible-core leg: run once, on the default version.
+ONCE := sanity-compat lint docs docs-site changelog ee galaxy-importer
+
 # The summary (one "summary: N passed, N failed, N skipped" line over all JUnit
 # results) is printed even when a step failed; the exit status is the steps'.
 # Use "make -k test" to run every check even after a failure.
 test: results-clean
-	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) sanity-compat lint docs changelog ee; rc=$$?; \
+	@$(MAKE) --no-print-directory matrix-$(DEFAULT_CORE) $(ONCE); rc=$$?; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
 
 # Legs whose interpreter is missing are skipped (reported), not failed.
@@ -196,8 +223,8 @@ test-matrix: results-clean
 	  start=$$(date +%s); $(MAKE) --no-print-directory matrix-$$v || rc=1; \
 	  echo "=== matrix leg ansible-core $$v (python$$($(MAKE) -s --no-print-directory pyver-$$v)): $$(( $$(date +%s) - start ))s"; \
 	done; \
-	start=$$(date +%s); $(MAKE) --no-print-directory sanity-compat lint docs changelog ee || rc=1; \
-	echo "=== sanity-compat/lint/docs/changelog/ee: $$(( $$(date +%s) - start ))s"; \
+	start=$$(date +%s); $(MAKE) --no-print-directory $(ONCE) || rc=1; \
+	echo "=== $(ONCE): $$(( $$(date +%s) - start ))s"; \
 	$(MAKE) --no-print-directory summary || rc=1; exit $$rc
 
 # ---------------------------------------------------------------- misc
