@@ -29,7 +29,7 @@ ANSIBLE_GALAXY = os.path.join(BIN_DIR, "ansible-galaxy")
 ANSIBLE_PLAYBOOK = os.path.join(BIN_DIR, "ansible-playbook")
 
 # Paths (relative to the collection root) that must never be shipped.
-EXCLUDED_PREFIXES = (".venv", "build/", "build", "tests/output", ".pytest_cache", ".hypothesis", ".git/", ".ci/")
+EXCLUDED_PREFIXES = (".venv", "build/", "build", "tests/output", ".pytest_cache", ".hypothesis", ".git/", ".ci/", ".github/")
 # Paths that must be shipped.
 REQUIRED_FILES = (
     "MANIFEST.json",
@@ -41,6 +41,10 @@ REQUIRED_FILES = (
     "bindep.txt",
     "plugins/modules/bigin_photo.py",
     "plugins/modules/bigin_photo_info.py",
+    # Galaxy renders the guides from these.
+    "docs/docsite/extra-docs.yml",
+    "docs/docsite/links.yml",
+    "docs/docsite/rst/troubleshooting.rst",
 )
 
 RECORD_ID = "3000000038009"

@@ -56,6 +56,17 @@ def test_every_seed_error_is_in_the_catalogue_verbatim() -> None:
         assert row in CATALOGUE, "seed error row missing or altered in CATALOGUE: %r" % (row,)
 
 
+def test_troubleshooting_guide_lists_every_catalogued_error_with_its_resolution() -> None:
+    path = os.path.join(COLLECTION_ROOT, "docs", "docsite", "rst", "troubleshooting.rst")
+    with open(path, encoding="utf-8") as handle:
+        guide = " ".join(handle.read().split())
+    for code, status, message, resolution in CATALOGUE:
+        row = "* - ``%s`` - %d - %s - %s" % (code, status, message, resolution)
+        assert " ".join(row.split()) in guide, "troubleshooting.rst lacks %r" % ((code, status, message),)
+    for error, hint in OAUTH_ERRORS.items():
+        assert "``%s`` %s%s." % (error, hint[0].upper(), hint[1:]) in guide, error
+
+
 def test_catalogue_rows_are_unique_per_code_and_message() -> None:
     keys = [(code, message.lower()) for code, dummy_status, message, dummy_res in CATALOGUE]
     assert len(keys) == len(set(keys))
