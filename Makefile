@@ -2,7 +2,7 @@
 #
 #   make test          everything for the default ansible-core (2.19, python3.11)
 #   make test-matrix   sanity/units/integration for each ansible-core in MATRIX,
-#                      plus lint/docs/changelog once (what CI runs)
+#                      plus lint/docs/docs-site/changelog/ee/galaxy-importer once (what CI runs)
 #   make venv | sanity | units | unit | integration | lint | docs | changelog
 #   make build | galaxy-importer | docs-site | demo | bench | clean | constraints-update
 #
