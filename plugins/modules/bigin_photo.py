@@ -55,7 +55,7 @@ seealso:
   - module: zoho.bigin.bigin_photo_info
   - name: Bigin Delete Photo API
     description: The API reference of the request this module sends for O(state=absent).
-    link: https://www.bigin.com/developer/docs/apis/delete-photo.html
+    link: https://www.bigin.com/developer/docs/apis/v2/delete-image.html
 """
 
 EXAMPLES = r"""
