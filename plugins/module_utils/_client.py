@@ -50,6 +50,8 @@ DATA_CENTERS: dict[str, tuple[str, str]] = {
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 # An upload is not idempotent: it is retried only on answers that say it was not processed.
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
+# How much of a body is read when only its kind matters (magic bytes; a WebP header needs 12).
+PEEK_BYTES = 32
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 USER_AGENT = "zoho.bigin-ansible-collection"
@@ -159,8 +161,9 @@ class Transport:
              read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
         """Send a request, retrying what is safe to retry.
 
-        ``read_limit`` bounds how much of a 2xx body is read: a longer body is left
-        unread (and its connection closed), for callers that only need the headers.
+        ``read_limit`` bounds how much of a 2xx body is read: a longer body is read only up to
+        its first PEEK_BYTES (enough to tell its kind) and its connection closed, for callers
+        that need only the headers and the kind of body.
         Error answers are returned too; the caller decides what they mean.
         """
         retry_statuses = RETRY_STATUSES if idempotent else RETRY_STATUSES_UNSAFE
@@ -203,15 +206,20 @@ class Transport:
     def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool) -> HTTPResult:
         try:
             declared = response.headers.get("Content-Length")
-            too_long = (read_limit is not None and response.ok and declared is not None
-                        and declared.isdigit() and int(declared) > read_limit)
-            body = None if too_long else response.content
+            length = int(declared) if declared is not None and declared.isdigit() else None
+            if read_limit is not None and response.ok and (length is None or length > read_limit):
+                # Only the first bytes are wanted (they tell an image from an error page): read a
+                # prefix and close the connection rather than drain a body nobody needs.
+                body, ended = _read_prefix(response, PEEK_BYTES if length is not None else read_limit + 1)
+                if not ended:
+                    return HTTPResult(response.status_code, response.headers, body, False, maybe_applied)
+            else:
+                body = response.content
             # urllib3 1.x accepts a body shorter than its Content-Length without a word. Content-Length
             # counts the bytes on the wire (raw.tell()): a gzip body is longer once decoded.
-            if (body is not None and declared is not None and declared.isdigit()
-                    and response.raw.tell() != int(declared)):
+            if length is not None and response.raw.tell() != length:
                 raise _Truncated()
-            return HTTPResult(response.status_code, response.headers, body, not too_long, maybe_applied)
+            return HTTPResult(response.status_code, response.headers, body, True, maybe_applied)
         finally:
             response.close()
 
@@ -219,6 +227,18 @@ class Transport:
         self.warn("%s: retrying after %s, attempt %d of %d, in %.1fs"
                   % (label, reason, attempt + 1, self.max_retries + 1, wait))
         self.sleep(wait)
+
+
+def _read_prefix(response: requests.Response, size: int) -> tuple[bytes, bool]:
+    """Up to ``size`` bytes of a streamed body (maybe a few more), and whether the body ended there."""
+    chunks: list[bytes] = []
+    got = 0
+    for chunk in response.iter_content(chunk_size=min(size, 65536)):
+        chunks.append(chunk)
+        got += len(chunk)
+        if got >= size:
+            return b"".join(chunks), False
+    return b"".join(chunks), True
 
 
 class _Truncated(Exception):

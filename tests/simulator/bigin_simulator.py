@@ -490,6 +490,7 @@ class BiginSimulator:
             self._refresh = {}  # refresh token -> {"client_id", "scopes", "revoked", "mints": deque}
             self._delete_images = True
             self._denied = set()
+            self._content_types = {}  # (module, id) -> Content-Type of the photo (None: no header)
             self._locked = set()
             self._disabled = set()
             self._unsupported = set(DEFAULT_UNSUPPORTED)
@@ -600,6 +601,15 @@ class BiginSimulator:
     def remove_record(self, module, record_id):
         with self._lock:
             self._records.pop((module, str(record_id)), None)
+
+    def set_content_type(self, module, record_id, content_type):
+        """Serve this record's photo with ``content_type`` (None: no Content-Type header at all).
+
+        The real API is not consistent about it: ``image/jpg``, ``application/octet-stream``
+        and a missing header are all seen in Zoho traffic.  By default the type follows the bytes.
+        """
+        with self._lock:
+            self._content_types[(module, str(record_id))] = content_type
 
     def set_photo(self, module, record_id, photo):
         with self._lock:
@@ -934,15 +944,11 @@ class BiginSimulator:
                 if photo is None:
                     return _Response(204, b"", code="NO_CONTENT")
                 ctype, ext = image_type(photo) or ("application/octet-stream", "bin")
-                resp = _Response(
-                    200,
-                    photo,
-                    [
-                        ("Content-Type", ctype),
-                        ("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext)),
-                    ],
-                    code="SUCCESS",
-                )
+                ctype = self._content_types.get(key, ctype)
+                hdrs = [("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext))]
+                if ctype is not None:
+                    hdrs.insert(0, ("Content-Type", ctype))
+                resp = _Response(200, photo, hdrs, code="SUCCESS")
                 if self._truncate:
                     self._truncate[0][0] -= 1
                     if self._truncate[0][0] <= 0:

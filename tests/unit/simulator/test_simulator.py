@@ -852,3 +852,11 @@ def test_head_is_not_a_valid_method(sim):
     resp = requests.head(photo_url(sim), headers=auth())
     assert resp.status_code == 400 and resp.content == b""
     assert sim.api_requests("HEAD")[-1]["code"] == "INVALID_REQUEST_METHOD"
+
+
+@pytest.mark.parametrize("ctype", ["application/octet-stream", "image/jpg", None])
+def test_photo_content_type_per_record(sim, ctype):
+    sim.set_content_type("Contacts", CONTACT, ctype)
+    resp = requests.get(photo_url(sim), headers=auth())
+    assert resp.status_code == 200 and resp.content == sim.photo("Contacts", CONTACT)
+    assert resp.headers.get("Content-Type") == ctype
