@@ -272,8 +272,8 @@ class BiginClient:
                 read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
         """Send an API request; raise BiginAPIError for an error answer.
 
-        When the API rejects the token as invalid or expired and refresh credentials
-        are at hand, the token is refreshed once and the request sent once more.
+        When the API rejects the token (any 401 but OAUTH_SCOPE_MISMATCH) and refresh
+        credentials are at hand, the token is refreshed once and the request sent once more.
         """
         url = self.photo_url(module, record_id)
         label = "%s/%s" % (module, record_id)
@@ -294,8 +294,11 @@ class BiginClient:
                                       "status (Location: %s)" % excerpt(result.headers.get("Location") or "none"))
             else:
                 error = api_error_from_body(result.status, result.body or b"", result.headers)
+            # Zoho answers a bad or expired token with 401 and varying codes (INVALID_TOKEN,
+            # AUTHENTICATION_FAILURE, INVALID_OAUTHTOKEN, none at all); only a missing scope
+            # is sure not to be cured by a new token.
             if (result.status == 401 and not refreshed and self.tokens.can_refresh
-                    and error.code in ("INVALID_TOKEN", "AUTHENTICATION_FAILURE")):
+                    and error.code != "OAUTH_SCOPE_MISMATCH"):
                 self.tokens.invalidate(token)
                 refreshed = True
                 continue

@@ -63,6 +63,9 @@ CATALOGUE: tuple[tuple[str, int, str, str], ...] = (
     ("AUTHENTICATION_FAILURE", 401, "Authentication failed",
      "The request carried no valid access token. Check the credentials and that they belong "
      "to this data centre (data_center, api_domain)."),
+    ("INVALID_OAUTHTOKEN", 401, "invalid oauth token",
+     "The access token is invalid or expired. Give client_id, client_secret and refresh_token "
+     "so that the module can refresh it, or generate a new access token."),
     ("TOO_MANY_REQUESTS", 429, "Too many requests",
      "The API rate or concurrency limit was reached and retries ran out. "
      "Lower concurrency, raise max_retries, or run again later."),

@@ -80,6 +80,7 @@ ERRORS = {
     # --- additional errors (general Zoho API behaviour / simulator choices) ---
     "AUTHENTICATION_FAILURE": ("AUTHENTICATION_FAILURE", 401, "Authentication failed"),
     "INVALID_TOKEN": ("INVALID_TOKEN", 401, "invalid oauth token"),
+    "INVALID_OAUTHTOKEN": ("INVALID_OAUTHTOKEN", 401, "invalid oauth token"),
     "RECORD_LOCKED": ("RECORD_LOCKED", 400, "Record is locked"),
     "REQUIRED_PARAM_MISSING": ("REQUIRED_PARAM_MISSING", 400, "One of the expected parameter is missing"),
     "INVALID_DATA_IMAGE_FORMAT": ("INVALID_DATA", 400, "Invalid image format"),
@@ -484,6 +485,9 @@ class BiginSimulator:
             self.token_mint_limit = 10
             self.token_mint_window = 600.0
             self.access_token_lifetime = 3600
+            # How an unknown or expired token is answered: a key of ERRORS, or "UNKNOWN_CODE"
+            # (401 with a code nobody documents) or "NOT_JSON" (401 with an HTML page).
+            self.rejected_token_answer = "INVALID_TOKEN"
             self._records = {}  # (module, id) -> {"photo": bytes|None}
             self._tokens = {}  # token -> {"scopes": tuple, "expires_at": float}
             self._clients = {}  # client_id -> secret
@@ -819,6 +823,15 @@ class BiginSimulator:
         hdrs = [("Content-Type", JSON_CTYPE)] + list(headers or [])
         return _Response(status or err_status, json.dumps(payload).encode(), hdrs, code=obj["code"])
 
+    def _rejected_token(self):
+        answer = self.rejected_token_answer
+        if answer == "UNKNOWN_CODE":
+            return self._error(None, code="OAUTH_TOKEN_INVALID", status=401, message="token rejected")
+        if answer == "NOT_JSON":
+            html = b"<html><head><title>401 Unauthorized</title></head><body>Unauthorized</body></html>"
+            return _Response(401, html, [("Content-Type", "text/html;charset=UTF-8")], code="HTTP_401")
+        return self._error(answer)
+
     @staticmethod
     def _json(status, obj, code=None):
         return _Response(status, json.dumps(obj).encode(), [("Content-Type", JSON_CTYPE)], code=code)
@@ -915,7 +928,7 @@ class BiginSimulator:
                 return self._error("AUTHENTICATION_FAILURE")
             tok = self._tokens.get(am.group(1))
             if tok is None or tok["expires_at"] <= time.monotonic():
-                return self._error("INVALID_TOKEN")
+                return self._rejected_token()
             # method
             if method not in API_METHODS:
                 return self._error("INVALID_REQUEST_METHOD")
