@@ -182,7 +182,8 @@ class BiginModule:
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
                                params["refresh_token"], accounts_url, post, cache, self.module.warn,
                                on_new_token=self.module.no_log_values.add)
-        return BiginClient(transport, api_domain, params["api_version"], tokens)
+        return BiginClient(transport, api_domain, params["api_version"], tokens,
+                           token_domain=params["api_domain"] is None, warn=self.module.warn)
 
     def run_records(self, outcomes: list[Outcome], work: t.Callable[[Outcome], None]) -> list[Outcome]:
         """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest.

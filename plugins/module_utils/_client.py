@@ -72,6 +72,10 @@ class TokenSource(t.Protocol):
     def invalidate(self, token: str) -> None:
         """The API rejected ``token``."""
 
+    @property
+    def api_domain(self) -> str | None:
+        """The API domain the token endpoint named for the current token, if any."""
+
 
 class HTTPResult:
     """A finished HTTP exchange: status, headers and the body bytes that were read."""
@@ -259,14 +263,31 @@ def _describe(exc: Exception) -> str:
 class BiginClient:
     """The Bigin photo API, authenticated: URLs, the auth header, token refresh on rejection."""
 
-    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource):
+    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource,
+                 token_domain: bool = False, warn: WarnFn | None = None):
         self.transport = transport
-        self.base = "%s/bigin/%s" % (api_domain.rstrip("/"), api_version)
+        self.api_domain = api_domain.rstrip("/")
+        self.api_version = api_version
+        self.base = "%s/bigin/%s" % (self.api_domain, api_version)
         self.tokens = tokens
+        # When the user did not choose api_domain, the one the token endpoint names wins (as in Zoho's SDKs).
+        self.token_domain = token_domain
+        self._warn = warn or (lambda msg: None)
+        self._warned: set[str] = set()
 
     def photo_url(self, module: str, record_id: str) -> str:
         # Both parts were validated (API name from a fixed set, 1-19 digits) before we get here.
-        return "%s/%s/%s/photo" % (self.base, module, record_id)
+        return "%s/%s/%s/photo" % (self._base(), module, record_id)
+
+    def _base(self) -> str:
+        learned = self.tokens.api_domain if self.token_domain else None
+        if not learned or learned == self.api_domain:
+            return self.base
+        if learned not in self._warned:
+            self._warned.add(learned)
+            self._warn("The token endpoint names %s as this account's API domain, not %s (from data_center): "
+                       "requests go there; set data_center or api_domain to match" % (learned, self.api_domain))
+        return "%s/bigin/%s" % (learned, self.api_version)
 
     def request(self, method: str, module: str, record_id: str, idempotent: bool = True,
                 read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
@@ -275,11 +296,11 @@ class BiginClient:
         When the API rejects the token (any 401 but OAUTH_SCOPE_MISMATCH) and refresh
         credentials are at hand, the token is refreshed once and the request sent once more.
         """
-        url = self.photo_url(module, record_id)
         label = "%s/%s" % (module, record_id)
         refreshed = maybe_applied = False
         while True:
             token = self.tokens.get()
+            url = self.photo_url(module, record_id)  # after get(): a refresh may name the API domain
             headers = {"Authorization": "Zoho-oauthtoken " + token}
             result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
                                          headers=headers, **kwargs)

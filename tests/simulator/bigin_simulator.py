@@ -488,6 +488,8 @@ class BiginSimulator:
             # How an unknown or expired token is answered: a key of ERRORS, or "UNKNOWN_CODE"
             # (401 with a code nobody documents) or "NOT_JSON" (401 with an HTML page).
             self.rejected_token_answer = "INVALID_TOKEN"
+            # The api_domain of token answers (None: this simulator's own URL, as Zoho names its API host).
+            self.token_api_domain = None
             self._records = {}  # (module, id) -> {"photo": bytes|None}
             self._tokens = {}  # token -> {"scopes": tuple, "expires_at": float}
             self._clients = {}  # client_id -> secret
@@ -1050,7 +1052,7 @@ class BiginSimulator:
                 {
                     "access_token": token,
                     "expires_in": self.access_token_lifetime,
-                    "api_domain": self.url,
+                    "api_domain": self.token_api_domain or self.url,
                     "token_type": "Bearer",
                     "scope": " ".join(rt["scopes"]),
                 },

@@ -489,7 +489,7 @@ def test_unexpected_exception_in_one_record_keeps_the_others(sim: BiginSimulator
 # -- 7. a token minted before the cache write failed is kept ------------------------------------------
 
 class FullDiskCache(TokenCache):
-    def write(self, token: str, expires_at: float) -> None:
+    def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
