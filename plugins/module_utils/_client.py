@@ -323,8 +323,21 @@ class BiginClient:
                 self.tokens.invalidate(token)
                 refreshed = True
                 continue
+            if error.code == "OAUTH_SCOPE_MISMATCH":
+                error.needs_scope(required_scopes(method, module))
             error.maybe_applied_before = maybe_applied
             raise error
+
+
+# The operations of a scope that allow each method (Bigin API reference, "scope" sections).
+SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("DELETE",)}
+
+
+def required_scopes(method: str, module_name: str) -> str:
+    """The OAuth scopes, any one of which allows ``method`` on ``module_name``, in words."""
+    prefix = "ZohoBigin.modules." + module_name.lower()
+    scopes = ["%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ())] + [prefix + ".ALL"]
+    return "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
 
 
 def check_success(result: HTTPResult) -> None:

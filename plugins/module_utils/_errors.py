@@ -152,6 +152,12 @@ class BiginAPIError(BiginError):
             text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
 
+    def needs_scope(self, scopes: str) -> None:
+        """Name the scope(s) the failed request needed, before the documented resolution (a template)."""
+        documented = " The API reference says: " + self.resolution if self.resolution else ""
+        self.resolution = "This request needs %s.%s" % (scopes, documented)
+        self.args = (self.describe(),)
+
     def is_(self, code: str, message: str | None = None) -> bool:
         if self.code != code:
             return False
