@@ -27,6 +27,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginError,
     excerpt,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 
 # Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
 MODULE_NAMES: dict[str, str] = {
@@ -37,6 +38,7 @@ MODULE_NAMES: dict[str, str] = {
 }
 RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 10000000
 # Bodies up to this size are read even when only presence matters: cheaper than a new connection.
 SMALL_BODY = 64 * 1024
 
@@ -116,6 +118,13 @@ class Image:
         if kind is None or kind[0] == "webp":
             raise InputError("src: %s is not a PNG, JPEG, GIF or BMP image" % path)
         self.ext, self.content_type = kind
+        try:
+            width, height = image_size(self.data)
+        except HeaderError as exc:
+            raise InputError("src: %s is a corrupt %s image (%s)" % (path, self.ext.upper(), exc)) from None
+        if width * height > MAX_PIXELS:
+            raise InputError("src: %s is %dx%d pixels (%d), over the API's upload limit of %d pixels (10 megapixels)"
+                             % (path, width, height, width * height, MAX_PIXELS))
         self.state = PhotoState.of(self.data)
 
 

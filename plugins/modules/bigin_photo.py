@@ -29,7 +29,7 @@ options:
   src:
     description:
       - Path of the image to upload, on the host the module runs on. Required with O(state=present).
-      - A PNG, JPEG, GIF or BMP image of at most 10 MB.
+      - A PNG, JPEG, GIF or BMP image of at most 10 MB and 10 megapixels (width x height, read from its header).
       - Ignored with O(state=absent).
     type: path
   force:
