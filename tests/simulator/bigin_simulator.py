@@ -12,7 +12,9 @@ What is simulated
 * ``GET|POST|DELETE /bigin/{v1|v2}/{Module}/{record_id}/photo`` with
   ``Authorization: Zoho-oauthtoken <token>``; modules ``Contacts``, ``Accounts``
   and ``Products`` (API names, case-sensitive).
-* ``POST /oauth/v2/token`` with ``grant_type=refresh_token`` (form or query).
+* ``POST /oauth/v2/token`` with ``grant_type=refresh_token`` (form or query);
+  at most 10 new tokens per refresh token in 10 minutes, and at most 15 active
+  tokens per refresh token (a 16th invalidates the oldest), as Zoho enforces.
 * ``GET /_simulator/health`` and ``GET /_simulator/state`` (no secrets), for
   standalone use; these are logged with kind ``"control"``.
 
@@ -484,6 +486,9 @@ class BiginSimulator:
             self.rate_limit_limit = 100  # X-RATELIMIT-LIMIT for injected 429s
             self.token_mint_limit = 10
             self.token_mint_window = 600.0
+            # Zoho keeps at most 15 active access tokens per refresh token: a 16th invalidates the oldest.
+            self.active_token_limit = 15
+            self.tokens_displaced = 0
             self.access_token_lifetime = 3600
             # How an unknown or expired token is answered: a key of ERRORS, or "UNKNOWN_CODE"
             # (401 with a code nobody documents) or "NOT_JSON" (401 with an HTML page).
@@ -568,6 +573,7 @@ class BiginSimulator:
                 "scopes": _scope_list(scopes),
                 "revoked": False,
                 "mints": collections.deque(),
+                "active": collections.deque(),  # tokens minted from it, oldest first
             }
 
     def revoke_refresh_token(self, refresh_token):
@@ -1047,6 +1053,13 @@ class BiginSimulator:
             token = "1000.%s.%s" % (secrets.token_hex(16), secrets.token_hex(16))
             self._tokens[token] = {"scopes": rt["scopes"], "expires_at": now + self.access_token_lifetime}
             self.tokens_issued += 1
+            active = rt["active"]
+            active.append(token)
+            for old in [t for t in active if t not in self._tokens or self._tokens[t]["expires_at"] <= now]:
+                active.remove(old)  # expired ones no longer count
+            while len(active) > self.active_token_limit:
+                self._tokens.pop(active.popleft(), None)
+                self.tokens_displaced += 1
             return self._json(
                 200,
                 {

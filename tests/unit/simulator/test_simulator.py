@@ -860,3 +860,15 @@ def test_photo_content_type_per_record(sim, ctype):
     resp = requests.get(photo_url(sim), headers=auth())
     assert resp.status_code == 200 and resp.content == sim.photo("Contacts", CONTACT)
     assert resp.headers.get("Content-Type") == ctype
+
+
+def test_sixteenth_active_token_invalidates_the_oldest(sim):
+    sim.token_mint_limit = 100
+    tokens = []
+    for dummy in range(17):
+        resp = requests.post(sim.url + "/oauth/v2/token", data=token_form())
+        tokens.append(resp.json()["access_token"])
+    assert [sim.token_valid(tok) for tok in tokens] == [False, False] + [True] * 15
+    assert sim.tokens_displaced == 2
+    resp = requests.get(photo_url(sim), headers={"Authorization": "Zoho-oauthtoken " + tokens[0]})
+    assert resp.status_code == 401 and resp.json()["code"] == "INVALID_TOKEN"
