@@ -38,6 +38,7 @@ import email.parser
 import email.policy
 import json
 import os
+import random
 import re
 import secrets
 import signal
@@ -208,7 +209,7 @@ def image_type(data):
 # Helpers
 # ---------------------------------------------------------------------------
 class _Response:
-    __slots__ = ("status", "body", "headers", "action", "code")
+    __slots__ = ("status", "body", "headers", "action", "code", "chaos")
 
     def __init__(self, status, body=b"", headers=None, action=None, code=None):
         self.status = status
@@ -216,6 +217,7 @@ class _Response:
         self.headers = list(headers or [])
         self.action = action  # None | "drop" | "truncate"
         self.code = code
+        self.chaos = None  # the random fault that shaped this answer, if any
 
 
 class _Fault:
@@ -508,6 +510,8 @@ class BiginSimulator:
             self._faults = []
             self._truncate = []
             self._expiry_triggers = []
+            self._chaos = None
+            self.chaos_counts = collections.Counter()
             self._log = []
             self._in_flight = 0
             self.max_in_flight = 0
@@ -741,6 +745,60 @@ class BiginSimulator:
             self._faults = []
             self._truncate = []
             self._expiry_triggers = []
+            self._chaos = None
+
+    #: Fault kinds of :meth:`enable_chaos`.
+    CHAOS_KINDS = ("429", "429_retry_after", "500", "502", "503", "drop_before", "drop_after", "truncate",
+                   "expire_token")
+
+    def enable_chaos(self, seed, probabilities, max_faults, max_per_kind=None):
+        """Inject faults at random into API requests: a seeded, bounded chaos mode.
+
+        ``probabilities`` maps kinds of :data:`CHAOS_KINDS` to the chance that one API request
+        meets that fault ("truncate" only hits GETs that return a photo; "expire_token" expires
+        the token the request carries, before checking it).  At most ``max_faults`` faults in
+        all (and ``max_per_kind[kind]`` of a kind), so that a client that retries converges.
+        Each faulted request is logged with ``"chaos": kind``; :attr:`chaos_counts` counts them.
+        """
+        unknown = set(probabilities) - set(self.CHAOS_KINDS)
+        if unknown:
+            raise ValueError("unknown chaos kinds: %s" % sorted(unknown))
+        with self._lock:
+            self._chaos = {"rng": random.Random(seed), "p": dict(probabilities), "left": int(max_faults),
+                           "per_kind": dict(max_per_kind or {})}
+            self.chaos_counts = collections.Counter()
+
+    def _chaos_pick(self, method):
+        """The random fault for the next API request (called under the lock), or None."""
+        chaos = self._chaos
+        if chaos is None or chaos["left"] <= 0:
+            return None
+        draw = chaos["rng"].random()
+        for kind in self.CHAOS_KINDS:  # fixed order: the same seed gives the same draws
+            chance = chaos["p"].get(kind, 0.0)
+            if draw < chance:
+                if kind == "truncate" and method != "GET":
+                    return None
+                cap = chaos["per_kind"].get(kind)
+                if cap is not None and self.chaos_counts[kind] >= cap:
+                    return None
+                chaos["left"] -= 1
+                self.chaos_counts[kind] += 1
+                return kind
+            draw -= chance
+        return None
+
+    def _chaos_fault(self, kind, headers):
+        """Turn a chaos kind into a one-off fault (called under the lock); None for those handled later."""
+        if kind in ("500", "502", "503"):
+            return _Fault("status", 1, None, None, "api", {"status": int(kind), "retry_after": None, "body": None})
+        if kind in ("drop_before", "drop_after"):
+            return _Fault("drop", 1, None, None, "api", {"when": kind[5:]})
+        if kind == "expire_token":
+            am = AUTH_RE.match(headers.get("Authorization") or "")
+            if am and am.group(1) in self._tokens:
+                self._tokens[am.group(1)]["expires_at"] = 0.0
+        return None
 
     def _take_fault(self, kind, method, path):
         for fault in self._faults:
@@ -816,6 +874,8 @@ class BiginSimulator:
             entry["code"] = resp.code
             if resp.action:
                 entry[resp.action if resp.action != "drop" else "dropped"] = True
+            if resp.chaos:
+                entry["chaos"] = resp.chaos
             entry["finished"] = time.monotonic()
         return resp
 
@@ -905,8 +965,26 @@ class BiginSimulator:
                 else:
                     trig[0] -= 1
             fault = None if over else self._take_fault("api", method, path)
+            chaos = None if over or fault is not None else self._chaos_pick(method)
+            if chaos is not None:
+                fault = self._chaos_fault(chaos, headers)
             latency = self.latency_ms
         try:
+            if chaos is not None and chaos.startswith("429"):
+                retry_after = self._chaos["rng"].choice((0, 1)) if chaos == "429_retry_after" else None
+                resp = self._rate_limited(self.rate_limit_limit, retry_after=retry_after, reset_in=0.5)
+                resp.chaos = chaos
+                return resp
+            if chaos is not None and fault is None:  # truncate, expire_token: shape the real answer
+                resp = self._process_api(method, path, headers, body)
+                if chaos == "truncate" and resp.status == 200 and method == "GET":
+                    resp.action = "truncate"
+                resp.chaos = chaos
+                return resp
+            if chaos is not None:
+                resp = self._chaos_apply(fault, method, path, headers, body)
+                resp.chaos = chaos
+                return resp
             if over:
                 return self._rate_limited(limit, reset_in=1.0)
             if latency:
@@ -923,6 +1001,15 @@ class BiginSimulator:
         finally:
             with self._lock:
                 self._in_flight -= 1
+
+    def _chaos_apply(self, fault, method, path, headers, body):
+        if fault.action == "drop":
+            if fault.params["when"] == "before":
+                return _Response(0, action="drop")
+            resp = self._process_api(method, path, headers, body)
+            resp.action = "drop"
+            return resp
+        return self._fault_response(fault)
 
     def _process_api(self, method, path, headers, body):
         with self._lock:

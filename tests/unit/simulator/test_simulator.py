@@ -872,3 +872,23 @@ def test_sixteenth_active_token_invalidates_the_oldest(sim):
     assert sim.tokens_displaced == 2
     resp = requests.get(photo_url(sim), headers={"Authorization": "Zoho-oauthtoken " + tokens[0]})
     assert resp.status_code == 401 and resp.json()["code"] == "INVALID_TOKEN"
+
+
+def test_chaos_mode_is_seeded_and_bounded(sim):
+    def run(seed):
+        sim.reset()
+        sim.add_token(TOKEN)
+        sim.add_record("Contacts", CONTACT, photo=PNG_RED)
+        sim.enable_chaos(seed, {"500": 0.2, "429": 0.2, "503": 0.1}, max_faults=5, max_per_kind={"503": 1})
+        statuses = []
+        for dummy in range(40):
+            statuses.append(requests.get(photo_url(sim), headers=auth()).status_code)
+        return statuses, dict(sim.chaos_counts)
+
+    first, counts = run(7)
+    assert run(7) == (first, counts)  # same seed, same faults
+    assert sum(counts.values()) == 5 and counts.get("503", 0) <= 1
+    assert first.count(200) == 35 and set(first) <= {200, 429, 500, 503}
+    assert [e["chaos"] for e in sim.requests if "chaos" in e] != []
+    with pytest.raises(ValueError):
+        sim.enable_chaos(1, {"nonsense": 0.5}, 1)
