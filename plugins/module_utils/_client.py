@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import threading
 import time
 import traceback
 import typing as t
@@ -274,6 +275,7 @@ class BiginClient:
         self.token_domain = token_domain
         self._warn = warn or (lambda msg: None)
         self._warned: set[str] = set()
+        self._warn_lock = threading.Lock()
 
     def photo_url(self, module: str, record_id: str) -> str:
         # Both parts were validated (API name from a fixed set, 1-19 digits) before we get here.
@@ -283,8 +285,10 @@ class BiginClient:
         learned = self.tokens.api_domain if self.token_domain else None
         if not learned or learned == self.api_domain:
             return self.base
-        if learned not in self._warned:
+        with self._warn_lock:
+            first = learned not in self._warned
             self._warned.add(learned)
+        if first:
             self._warn("The token endpoint names %s as this account's API domain, not %s (from data_center): "
                        "requests go there; set data_center or api_domain to match" % (learned, self.api_domain))
         return "%s/bigin/%s" % (learned, self.api_version)
