@@ -105,7 +105,7 @@ class Tokens:
     (False, "https://www.zohoapis.eu", "https://www.zohoapis.com/bigin/v2/Contacts/1/photo"),  # explicit wins
 ])
 def test_client_goes_where_the_token_endpoint_says_unless_told(token_domain: bool, learned: str | None,
-                                                                expected: str) -> None:
+                                                               expected: str) -> None:
     warnings: list[str] = []
     transport = Transport(t.cast(t.Any, None), 1.0, 0, warnings.append)
     client = BiginClient(transport, "https://www.zohoapis.com", "v2", t.cast(t.Any, Tokens(learned)),
