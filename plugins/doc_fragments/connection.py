@@ -44,6 +44,10 @@ options:
     description:
       - The base URL of the API, for example V(https://www.zohoapis.eu). Overrides what O(data_center) gives.
       - If not set, the value of the E(BIGIN_API_DOMAIN) environment variable is used.
+      - If neither is set and a token is refreshed, the API domain named by the token endpoint's answer
+        (the organisation's data centre) is used, with a warning when it differs from what O(data_center) gives;
+        it is kept with the token in the token cache. Only an C(https://) URL with a host name
+        (or C(http://) on loopback) is accepted from there.
     type: str
   accounts_url:
     description:

@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 import typing as t
+from urllib.parse import urlsplit
 
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAuthError,
@@ -69,6 +70,11 @@ class TokenCache:
 
     def read(self, now: float) -> str | None:
         """The cached token if it is trustworthy and still fresh, else None."""
+        entry = self.read_entry(now)
+        return entry[0] if entry else None
+
+    def read_entry(self, now: float) -> tuple[str, str | None] | None:
+        """(token, api_domain the token endpoint named, if any) if trustworthy and fresh, else None."""
         try:
             fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
         except OSError:
@@ -91,14 +97,20 @@ class TokenCache:
         token, expires_at = data.get("access_token"), data.get("expires_at")
         if not isinstance(token, str) or not token or not isinstance(expires_at, (int, float)):
             return None
-        return token if expires_at - EXPIRY_MARGIN > now else None
+        if expires_at - EXPIRY_MARGIN <= now:
+            return None
+        # Files written before the api_domain was cached have none: still valid.
+        return token, api_domain_of(data.get("api_domain"))
 
-    def write(self, token: str, expires_at: float) -> None:
+    def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         """Replace the cache file atomically (a reader sees the old file or the new one)."""
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)  # created 0600
         try:
             with os.fdopen(fd, "w") as handle:
-                json.dump({"access_token": token, "expires_at": expires_at}, handle)
+                entry: dict[str, t.Any] = {"access_token": token, "expires_at": expires_at}
+                if api_domain:
+                    entry["api_domain"] = api_domain
+                json.dump(entry, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
@@ -126,6 +138,28 @@ def _redact(text: str | bytes, secrets: t.Iterable[str | None]) -> str:
         if secret:
             text = text.replace(secret, "********")
     return text
+
+
+def api_domain_of(value: t.Any) -> str | None:
+    """``value`` as an API base URL if it is one we may send tokens to, else None.
+
+    Only https with a host name (or http on loopback, for a local simulator), without
+    credentials, path, query or fragment: anything else could send tokens astray.
+    """
+    if not isinstance(value, str) or not value or len(value) > 255:
+        return None
+    if any(char.isspace() or not char.isprintable() for char in value):
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # pylint: disable=pointless-statement  # raises ValueError for a bad port
+    except ValueError:
+        return None
+    if not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment or parts.path not in ("", "/"):
+        return None
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")):
+        return value.rstrip("/")
+    return None
 
 
 class _FileLock:
@@ -168,6 +202,8 @@ class TokenProvider:
         self._failure: BiginError | None = None
         self._rejected: set[str] = set()
         self.refreshes = 0
+        # The API domain the token endpoint named for the current token (the organisation's data centre).
+        self.api_domain: str | None = None
 
     @property
     def can_refresh(self) -> bool:
@@ -211,11 +247,12 @@ class TokenProvider:
         minted: str | None = None
         try:
             with cache.locked():
-                cached = cache.read(time.time())
-                if cached is not None and cached not in self._rejected:
-                    return cached
+                cached = cache.read_entry(time.time())
+                if cached is not None and cached[0] not in self._rejected:
+                    self.api_domain = cached[1]
+                    return cached[0]
                 minted, expires_at = self._refresh()
-                cache.write(minted, expires_at)
+                cache.write(minted, expires_at, self.api_domain)
                 return minted
         except OSError as exc:
             self._warn("Token cache not used (%s)" % (exc.strerror or type(exc).__name__))
@@ -247,6 +284,11 @@ class TokenProvider:
                 _redact(error, secrets), None if description is None else _redact(str(description), secrets)))
         if not token.isprintable() or any(char.isspace() for char in token):
             raise BiginAuthError("Token refresh failed: the accounts server returned a malformed access token")
+        api_domain = payload.get("api_domain")
+        self.api_domain = api_domain_of(api_domain)
+        if api_domain is not None and self.api_domain is None:
+            # Not echoed: it is not a URL we trust, and may be anything.
+            self._warn("The token endpoint named an api_domain that is not an https URL with a host name; ignored")
         try:
             expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
         except (TypeError, ValueError):

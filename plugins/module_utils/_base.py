@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import os
 import ssl
+import threading
 import typing as t
 from urllib.parse import urlsplit
 
@@ -26,7 +27,10 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     new_session,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    PER_RECORD_CODES,
+    PER_RECORD_STREAK,
     SYSTEMIC_CODES,
+    BiginAPIError,
     BiginAuthError,
     BiginError,
     NotAttempted,
@@ -226,28 +230,56 @@ class BiginModule:
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
                                params["refresh_token"], accounts_url, post, cache, self.module.warn,
                                on_new_token=self.module.no_log_values.add)
-        return BiginClient(transport, api_domain, params["api_version"], tokens)
+        return BiginClient(transport, api_domain, params["api_version"], tokens,
+                           token_domain=params["api_domain"] is None, warn=self.module.warn)
 
     def run_records(self, outcomes: list[Outcome], work: t.Callable[[Outcome], None]) -> list[Outcome]:
-        """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest."""
-        systemic: list[BiginError] = []
+        """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest.
+
+        Only an error that cannot depend on the record stops the task early, or PER_RECORD_STREAK
+        records in a row (in completion order) failing with the same per-record code while none
+        has succeeded: the records not yet started are then NOT_ATTEMPTED.
+        """
+        lock = threading.Lock()
+        stop: list[str] = []  # why the records not yet started are left alone
+        streak = {"code": None, "count": 0, "succeeded": False}
+
+        def record(out: Outcome) -> None:
+            # Called under the lock, in completion order.
+            exc = out.error
+            if exc is None:
+                streak["succeeded"] = True
+                return
+            if exc.code in SYSTEMIC_CODES or isinstance(exc, BiginAuthError) or (
+                    isinstance(exc, BiginAPIError) and exc.http_status == 401):
+                if not stop:
+                    stop.append("an earlier record failed with %s, which every record would meet"
+                                % (exc.code or "HTTP 401"))
+                return
+            if exc.code in PER_RECORD_CODES and exc.code == streak["code"]:
+                streak["count"] += 1
+            else:
+                streak["code"], streak["count"] = (exc.code, 1) if exc.code in PER_RECORD_CODES else (None, 0)
+            if streak["count"] >= PER_RECORD_STREAK and not streak["succeeded"] and not stop:
+                stop.append("%d records in a row failed with %s and none succeeded; stopped to save API credits"
+                            % (streak["count"], exc.code))
 
         def one(out: Outcome) -> None:
-            if systemic:
-                out.error = NotAttempted("not attempted: an earlier record failed with %s"
-                                         % (systemic[0].code or type(systemic[0]).__name__))
-                return
+            with lock:
+                if stop:
+                    out.error = NotAttempted("not attempted: " + stop[0])
+                    return
             try:
                 work(out)
             except BiginError as exc:
                 out.error = exc
-                if exc.code in SYSTEMIC_CODES or isinstance(exc, BiginAuthError):
-                    systemic.append(exc)
             except Exception as exc:  # pylint: disable=broad-exception-caught
                 # A bug must not hide what was already done to the other records. The text of an
                 # unforeseen exception may quote a request, so only its type is reported.
                 out.error = UnexpectedError("unexpected %s while working on %s; please report it"
                                             % (type(exc).__name__, out.label))
+            with lock:
+                record(out)
 
         unique = list(dict.fromkeys(outcomes))
         workers = min(self.params["concurrency"], len(unique))

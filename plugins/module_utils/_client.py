@@ -52,6 +52,8 @@ DATA_CENTERS: dict[str, tuple[str, str]] = {
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 # An upload is not idempotent: it is retried only on answers that say it was not processed.
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
+# How much of a body is read when only its kind matters (magic bytes; a WebP header needs 12).
+PEEK_BYTES = 32
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 USER_AGENT = "zoho.bigin-ansible-collection"
@@ -73,6 +75,10 @@ class TokenSource(t.Protocol):
 
     def invalidate(self, token: str) -> None:
         """The API rejected ``token``."""
+
+    @property
+    def api_domain(self) -> str | None:
+        """The API domain the token endpoint named for the current token, if any."""
 
 
 class HTTPResult:
@@ -206,8 +212,9 @@ class Transport:
              read_limit: int | None = None, token_request: bool = False, **kwargs: t.Any) -> HTTPResult:
         """Send a request, retrying what is safe to retry.
 
-        ``read_limit`` bounds how much of a 2xx body is read: a longer body is left
-        unread (and its connection closed), for callers that only need the headers.
+        ``read_limit`` bounds how much of a 2xx body is read: a longer body is read only up to
+        its first PEEK_BYTES (enough to tell its kind) and its connection closed, for callers
+        that need only the headers and the kind of body.
         Error answers are returned too; the caller decides what they mean.
         ``token_request`` counts the request as a token refresh rather than an API call.
         """
@@ -263,15 +270,20 @@ class Transport:
     def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool) -> HTTPResult:
         try:
             declared = response.headers.get("Content-Length")
-            too_long = (read_limit is not None and response.ok and declared is not None
-                        and declared.isdigit() and int(declared) > read_limit)
-            body = None if too_long else response.content
+            length = int(declared) if declared is not None and declared.isdigit() else None
+            if read_limit is not None and response.ok and (length is None or length > read_limit):
+                # Only the first bytes are wanted (they tell an image from an error page): read a
+                # prefix and close the connection rather than drain a body nobody needs.
+                body, ended = _read_prefix(response, PEEK_BYTES if length is not None else read_limit + 1)
+                if not ended:
+                    return HTTPResult(response.status_code, response.headers, body, False, maybe_applied)
+            else:
+                body = response.content
             # urllib3 1.x accepts a body shorter than its Content-Length without a word. Content-Length
             # counts the bytes on the wire (raw.tell()): a gzip body is longer once decoded.
-            if (body is not None and declared is not None and declared.isdigit()
-                    and response.raw.tell() != int(declared)):
+            if length is not None and response.raw.tell() != length:
                 raise _Truncated()
-            return HTTPResult(response.status_code, response.headers, body, not too_long, maybe_applied)
+            return HTTPResult(response.status_code, response.headers, body, True, maybe_applied)
         finally:
             response.close()
 
@@ -279,6 +291,18 @@ class Transport:
         self.warn("%s: retrying after %s, attempt %d of %d, in %.1fs"
                   % (label, reason, attempt + 1, self.max_retries + 1, wait))
         self.sleep(wait)
+
+
+def _read_prefix(response: requests.Response, size: int) -> tuple[bytes, bool]:
+    """Up to ``size`` bytes of a streamed body (maybe a few more), and whether the body ended there."""
+    chunks: list[bytes] = []
+    got = 0
+    for chunk in response.iter_content(chunk_size=min(size, 65536)):
+        chunks.append(chunk)
+        got += len(chunk)
+        if got >= size:
+            return b"".join(chunks), False
+    return b"".join(chunks), True
 
 
 class _Truncated(Exception):
@@ -299,27 +323,47 @@ def _describe(exc: Exception) -> str:
 class BiginClient:
     """The Bigin photo API, authenticated: URLs, the auth header, token refresh on rejection."""
 
-    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource):
+    def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource,
+                 token_domain: bool = False, warn: WarnFn | None = None):
         self.transport = transport
-        self.base = "%s/bigin/%s" % (api_domain.rstrip("/"), api_version)
+        self.api_domain = api_domain.rstrip("/")
+        self.api_version = api_version
+        self.base = "%s/bigin/%s" % (self.api_domain, api_version)
         self.tokens = tokens
+        # When the user did not choose api_domain, the one the token endpoint names wins (as in Zoho's SDKs).
+        self.token_domain = token_domain
+        self._warn = warn or (lambda msg: None)
+        self._warned: set[str] = set()
+        self._warn_lock = threading.Lock()
 
     def photo_url(self, module: str, record_id: str) -> str:
         # Both parts were validated (API name from a fixed set, 1-19 digits) before we get here.
-        return "%s/%s/%s/photo" % (self.base, module, record_id)
+        return "%s/%s/%s/photo" % (self._base(), module, record_id)
+
+    def _base(self) -> str:
+        learned = self.tokens.api_domain if self.token_domain else None
+        if not learned or learned == self.api_domain:
+            return self.base
+        with self._warn_lock:
+            first = learned not in self._warned
+            self._warned.add(learned)
+        if first:
+            self._warn("The token endpoint names %s as this account's API domain, not %s (from data_center): "
+                       "requests go there; set data_center or api_domain to match" % (learned, self.api_domain))
+        return "%s/bigin/%s" % (learned, self.api_version)
 
     def request(self, method: str, module: str, record_id: str, idempotent: bool = True,
                 read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
         """Send an API request; raise BiginAPIError for an error answer.
 
-        When the API rejects the token as invalid or expired and refresh credentials
-        are at hand, the token is refreshed once and the request sent once more.
+        When the API rejects the token (any 401 but OAUTH_SCOPE_MISMATCH) and refresh
+        credentials are at hand, the token is refreshed once and the request sent once more.
         """
-        url = self.photo_url(module, record_id)
         label = "%s/%s" % (module, record_id)
         refreshed = maybe_applied = False
         while True:
             token = self.tokens.get()
+            url = self.photo_url(module, record_id)  # after get(): a refresh may name the API domain
             headers = {"Authorization": "Zoho-oauthtoken " + token}
             result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
                                          headers=headers, **kwargs)
@@ -334,13 +378,29 @@ class BiginClient:
                                       "status (Location: %s)" % excerpt(result.headers.get("Location") or "none"))
             else:
                 error = api_error_from_body(result.status, result.body or b"", result.headers)
+            # Zoho answers a bad or expired token with 401 and varying codes (INVALID_TOKEN,
+            # AUTHENTICATION_FAILURE, INVALID_OAUTHTOKEN, none at all); only a missing scope
+            # is sure not to be cured by a new token.
             if (result.status == 401 and not refreshed and self.tokens.can_refresh
-                    and error.code in ("INVALID_TOKEN", "AUTHENTICATION_FAILURE")):
+                    and error.code != "OAUTH_SCOPE_MISMATCH"):
                 self.tokens.invalidate(token)
                 refreshed = True
                 continue
+            if error.code == "OAUTH_SCOPE_MISMATCH":
+                error.needs_scope(required_scopes(method, module))
             error.maybe_applied_before = maybe_applied
             raise error
+
+
+# The operations of a scope that allow each method (Bigin API reference, "scope" sections).
+SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("DELETE",)}
+
+
+def required_scopes(method: str, module_name: str) -> str:
+    """The OAuth scopes, any one of which allows ``method`` on ``module_name``, in words."""
+    prefix = "ZohoBigin.modules." + module_name.lower()
+    scopes = ["%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ())] + [prefix + ".ALL"]
+    return "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
 
 
 def check_success(result: HTTPResult) -> None:

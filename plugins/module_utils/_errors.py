@@ -63,6 +63,9 @@ CATALOGUE: tuple[tuple[str, int, str, str], ...] = (
     ("AUTHENTICATION_FAILURE", 401, "Authentication failed",
      "The request carried no valid access token. Check the credentials and that they belong "
      "to this data centre (data_center, api_domain)."),
+    ("INVALID_OAUTHTOKEN", 401, "invalid oauth token",
+     "The access token is invalid or expired. Give client_id, client_secret and refresh_token "
+     "so that the module can refresh it, or generate a new access token."),
     ("TOO_MANY_REQUESTS", 429, "Too many requests",
      "The API rate or concurrency limit was reached and retries ran out. "
      "Lower concurrency, raise max_retries, or run again later."),
@@ -80,12 +83,20 @@ OAUTH_ERRORS: dict[str, str] = {
                      "token in 10 minutes); wait, then run again, and keep token_cache enabled",
 }
 
-# Errors that will be the same for every record of a task: once one is seen,
-# the records not yet started are not attempted (saves requests and API credits).
+# Errors that cannot depend on the record: once one is seen, the records not yet
+# started are not attempted (saves requests and API credits).  A token rejection
+# reaches the record runner only when a refresh could not cure it (or no refresh
+# credentials were given), so every 401 but a scope mismatch counts as one too.
 SYSTEMIC_CODES = frozenset((
-    "INVALID_MODULE", "INVALID_URL_PATTERN", "OAUTH_SCOPE_MISMATCH", "NO_PERMISSION",
-    "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_REQUEST_METHOD",
+    "INVALID_MODULE", "INVALID_URL_PATTERN", "OAUTH_SCOPE_MISMATCH", "INVALID_REQUEST_METHOD",
+    "INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN",
 ))
+
+# Errors that can differ record by record (Bigin has per-record sharing and locks): the
+# others are still worked on.  Only a long run of the same one with no success at all
+# (permission missing for everyone) stops the task, after PER_RECORD_STREAK records.
+PER_RECORD_CODES = frozenset(("NO_PERMISSION", "AUTHORIZATION_FAILED", "RECORD_LOCKED", "INVALID_DATA"))
+PER_RECORD_STREAK = 10
 
 
 def resolution_for(code: str | None, message: str | None) -> str | None:
@@ -141,6 +152,12 @@ class BiginAPIError(BiginError):
             text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
 
+    def needs_scope(self, scopes: str) -> None:
+        """Name the scope(s) the failed request needed, before the documented resolution (a template)."""
+        documented = " The API reference says: " + self.resolution if self.resolution else ""
+        self.resolution = "This request needs %s.%s" % (scopes, documented)
+        self.args = (self.describe(),)
+
     def is_(self, code: str, message: str | None = None) -> bool:
         if self.code != code:
             return False
@@ -175,7 +192,7 @@ class BackupError(BiginError):
 
 
 class NotAttempted(BiginError):
-    """A record left alone because an earlier one met an error that every record would meet."""
+    """A record left alone: an error every record would meet, or a long run of one per-record error, came first."""
 
     code = "NOT_ATTEMPTED"
 

@@ -8,7 +8,8 @@ Request budget per record: absent and info use one GET, plus one DELETE when
 there is a photo to delete; present uses one GET, plus one POST when the photo
 must change.  A GET reads the image only when its bytes are needed (backup,
 diff, comparison) or it is small enough that reading it keeps the pooled
-connection alive for the next record.
+connection alive for the next record; of a larger one only the first bytes
+are read, to make sure it is an image.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginError,
     excerpt,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 
 # Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
 MODULE_NAMES: dict[str, str] = {
@@ -36,6 +38,7 @@ MODULE_NAMES: dict[str, str] = {
 }
 RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 10000000
 # Bodies up to this size are read even when only presence matters: cheaper than a new connection.
 SMALL_BODY = 64 * 1024
 
@@ -58,6 +61,8 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     for magic, ext, content_type in IMAGE_SIGNATURES:
         if data.startswith(magic):
             return ext, content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp", "image/webp"
     return None
 
 
@@ -109,9 +114,17 @@ class Image:
         if not self.data:
             raise InputError("src: %s is empty" % path)
         kind = image_type(self.data)
-        if kind is None:
+        # A WebP photo can be read and backed up, but the upload API takes only these four.
+        if kind is None or kind[0] == "webp":
             raise InputError("src: %s is not a PNG, JPEG, GIF or BMP image" % path)
         self.ext, self.content_type = kind
+        try:
+            width, height = image_size(self.data)
+        except HeaderError as exc:
+            raise InputError("src: %s is a corrupt %s image (%s)" % (path, self.ext.upper(), exc)) from None
+        if width * height > MAX_PIXELS:
+            raise InputError("src: %s is %dx%d pixels (%d), over the API's upload limit of %d pixels (10 megapixels)"
+                             % (path, width, height, width * height, MAX_PIXELS))
         self.state = PhotoState.of(self.data)
 
 
@@ -207,14 +220,16 @@ class PhotoService:
                                      read_limit=None if need_bytes else SMALL_BODY)
         if result.status == 204:
             return ABSENT, None
+        # Decided by the bytes: Zoho may label a photo image/jpg, application/octet-stream or nothing.
         content_type = (result.headers.get("Content-Type") or "").split(";")[0].strip() or None
-        is_image = (content_type or "").startswith("image/") or bool(result.body and image_type(result.body))
-        if result.status != 200 or not is_image:
+        kind = image_type(result.body or b"")
+        if result.status != 200 or kind is None:
             # A login page, an empty 200 or a JSON body is not a photo: never back it up or act on it.
             raise BiginAPIError(result.status, None, "the API answered the photo request with something that "
                                 "is not an image (Content-Type %s): %s"
                                 % (content_type or "none", excerpt(result.body or b"") or "empty body"))
-        if result.body is not None and result.complete:
+        content_type = content_type or kind[1]
+        if result.complete:
             return PhotoState.of(result.body, content_type), result.body
         length = result.headers.get("Content-Length")
         size = int(length) if length and length.isdigit() else None

@@ -29,7 +29,7 @@ options:
   src:
     description:
       - Path of the image to upload, on the host the module runs on. Required with O(state=present).
-      - A PNG, JPEG, GIF or BMP image of at most 10 MB.
+      - A PNG, JPEG, GIF or BMP image of at most 10 MB and 10 megapixels (width x height, read from its header).
       - Ignored with O(state=absent).
     type: path
   force:
@@ -49,13 +49,15 @@ notes:
   - The photo's presence is read with one GET per record; the image itself is downloaded only when its bytes
     are needed (O(backup_dir), diff mode, O(force) comparison) or it is small.
   - A task with several records works on all of them even when some fail, then fails if any failed.
-    After an error that every record would meet (bad credentials, missing scope or permission), the records
-    not yet started are not attempted.
+    After an error that cannot depend on the record (a rejected token, a missing OAuth scope, an unknown module),
+    the records not yet started are not attempted. Per-record refusals (no permission on the record, a locked
+    record, an invalid id) do not stop the others, unless 10 records in a row fail with the same one and none has
+    succeeded.
 seealso:
   - module: zoho.bigin.bigin_photo_info
   - name: Bigin Delete Photo API
     description: The API reference of the request this module sends for O(state=absent).
-    link: https://www.bigin.com/developer/docs/apis/delete-photo.html
+    link: https://www.bigin.com/developer/docs/apis/v2/delete-image.html
 """
 
 EXAMPLES = r"""

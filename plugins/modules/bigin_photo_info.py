@@ -67,7 +67,7 @@ records:
       returned: when the record has a photo
       sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     content_type:
-      description: The photo's content type, as the API gave it.
+      description: The photo's content type, as the API gave it (by the image's bytes when the API gave none).
       type: str
       returned: when the record has a photo
       sample: image/png

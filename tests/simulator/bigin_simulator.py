@@ -12,7 +12,9 @@ What is simulated
 * ``GET|POST|DELETE /bigin/{v1|v2}/{Module}/{record_id}/photo`` with
   ``Authorization: Zoho-oauthtoken <token>``; modules ``Contacts``, ``Accounts``
   and ``Products`` (API names, case-sensitive).
-* ``POST /oauth/v2/token`` with ``grant_type=refresh_token`` (form or query).
+* ``POST /oauth/v2/token`` with ``grant_type=refresh_token`` (form or query);
+  at most 10 new tokens per refresh token in 10 minutes, and at most 15 active
+  tokens per refresh token (a 16th invalidates the oldest), as Zoho enforces.
 * ``GET /_simulator/health`` and ``GET /_simulator/state`` (no secrets), for
   standalone use; these are logged with kind ``"control"``.
 
@@ -36,6 +38,7 @@ import email.parser
 import email.policy
 import json
 import os
+import random
 import re
 import secrets
 import signal
@@ -81,6 +84,7 @@ ERRORS = {
     # --- additional errors (general Zoho API behaviour / simulator choices) ---
     "AUTHENTICATION_FAILURE": ("AUTHENTICATION_FAILURE", 401, "Authentication failed"),
     "INVALID_TOKEN": ("INVALID_TOKEN", 401, "invalid oauth token"),
+    "INVALID_OAUTHTOKEN": ("INVALID_OAUTHTOKEN", 401, "invalid oauth token"),
     "RECORD_LOCKED": ("RECORD_LOCKED", 400, "Record is locked"),
     "REQUIRED_PARAM_MISSING": ("REQUIRED_PARAM_MISSING", 400, "One of the expected parameter is missing"),
     "INVALID_DATA_IMAGE_FORMAT": ("INVALID_DATA", 400, "Invalid image format"),
@@ -206,7 +210,7 @@ def image_type(data):
 # Helpers
 # ---------------------------------------------------------------------------
 class _Response:
-    __slots__ = ("status", "body", "headers", "action", "code")
+    __slots__ = ("status", "body", "headers", "action", "code", "chaos")
 
     def __init__(self, status, body=b"", headers=None, action=None, code=None):
         self.status = status
@@ -214,6 +218,7 @@ class _Response:
         self.headers = list(headers or [])
         self.action = action  # None | "drop" | "truncate"
         self.code = code
+        self.chaos = None  # the random fault that shaped this answer, if any
 
 
 class _Fault:
@@ -508,19 +513,30 @@ class BiginSimulator:
             self.rate_limit_limit = 100  # X-RATELIMIT-LIMIT for injected 429s
             self.token_mint_limit = 10
             self.token_mint_window = 600.0
+            # Zoho keeps at most 15 active access tokens per refresh token: a 16th invalidates the oldest.
+            self.active_token_limit = 15
+            self.tokens_displaced = 0
             self.access_token_lifetime = 3600
+            # How an unknown or expired token is answered: a key of ERRORS, or "UNKNOWN_CODE"
+            # (401 with a code nobody documents) or "NOT_JSON" (401 with an HTML page).
+            self.rejected_token_answer = "INVALID_TOKEN"
+            # The api_domain of token answers (None: this simulator's own URL, as Zoho names its API host).
+            self.token_api_domain = None
             self._records = {}  # (module, id) -> {"photo": bytes|None}
             self._tokens = {}  # token -> {"scopes": tuple, "expires_at": float}
             self._clients = {}  # client_id -> secret
             self._refresh = {}  # refresh token -> {"client_id", "scopes", "revoked", "mints": deque}
             self._delete_images = True
             self._denied = set()
+            self._content_types = {}  # (module, id) -> Content-Type of the photo (None: no header)
             self._locked = set()
             self._disabled = set()
             self._unsupported = set(DEFAULT_UNSUPPORTED)
             self._faults = []
             self._truncate = []
             self._expiry_triggers = []
+            self._chaos = None
+            self.chaos_counts = collections.Counter()
             self._log = []
             self._in_flight = 0
             self.max_in_flight = 0
@@ -587,6 +603,7 @@ class BiginSimulator:
                 "scopes": _scope_list(scopes),
                 "revoked": False,
                 "mints": collections.deque(),
+                "active": collections.deque(),  # tokens minted from it, oldest first
             }
 
     def revoke_refresh_token(self, refresh_token):
@@ -626,6 +643,15 @@ class BiginSimulator:
     def remove_record(self, module, record_id):
         with self._lock:
             self._records.pop((module, str(record_id)), None)
+
+    def set_content_type(self, module, record_id, content_type):
+        """Serve this record's photo with ``content_type`` (None: no Content-Type header at all).
+
+        The real API is not consistent about it: ``image/jpg``, ``application/octet-stream``
+        and a missing header are all seen in Zoho traffic.  By default the type follows the bytes.
+        """
+        with self._lock:
+            self._content_types[(module, str(record_id))] = content_type
 
     def set_photo(self, module, record_id, photo):
         with self._lock:
@@ -745,6 +771,60 @@ class BiginSimulator:
             self._faults = []
             self._truncate = []
             self._expiry_triggers = []
+            self._chaos = None
+
+    #: Fault kinds of :meth:`enable_chaos`.
+    CHAOS_KINDS = ("429", "429_retry_after", "500", "502", "503", "drop_before", "drop_after", "truncate",
+                   "expire_token")
+
+    def enable_chaos(self, seed, probabilities, max_faults, max_per_kind=None):
+        """Inject faults at random into API requests: a seeded, bounded chaos mode.
+
+        ``probabilities`` maps kinds of :data:`CHAOS_KINDS` to the chance that one API request
+        meets that fault ("truncate" only hits GETs that return a photo; "expire_token" expires
+        the token the request carries, before checking it).  At most ``max_faults`` faults in
+        all (and ``max_per_kind[kind]`` of a kind), so that a client that retries converges.
+        Each faulted request is logged with ``"chaos": kind``; :attr:`chaos_counts` counts them.
+        """
+        unknown = set(probabilities) - set(self.CHAOS_KINDS)
+        if unknown:
+            raise ValueError("unknown chaos kinds: %s" % sorted(unknown))
+        with self._lock:
+            self._chaos = {"rng": random.Random(seed), "p": dict(probabilities), "left": int(max_faults),
+                           "per_kind": dict(max_per_kind or {})}
+            self.chaos_counts = collections.Counter()
+
+    def _chaos_pick(self, method):
+        """The random fault for the next API request (called under the lock), or None."""
+        chaos = self._chaos
+        if chaos is None or chaos["left"] <= 0:
+            return None
+        draw = chaos["rng"].random()
+        for kind in self.CHAOS_KINDS:  # fixed order: the same seed gives the same draws
+            chance = chaos["p"].get(kind, 0.0)
+            if draw < chance:
+                if kind == "truncate" and method != "GET":
+                    return None
+                cap = chaos["per_kind"].get(kind)
+                if cap is not None and self.chaos_counts[kind] >= cap:
+                    return None
+                chaos["left"] -= 1
+                self.chaos_counts[kind] += 1
+                return kind
+            draw -= chance
+        return None
+
+    def _chaos_fault(self, kind, headers):
+        """Turn a chaos kind into a one-off fault (called under the lock); None for those handled later."""
+        if kind in ("500", "502", "503"):
+            return _Fault("status", 1, None, None, "api", {"status": int(kind), "retry_after": None, "body": None})
+        if kind in ("drop_before", "drop_after"):
+            return _Fault("drop", 1, None, None, "api", {"when": kind[5:]})
+        if kind == "expire_token":
+            am = AUTH_RE.match(headers.get("Authorization") or "")
+            if am and am.group(1) in self._tokens:
+                self._tokens[am.group(1)]["expires_at"] = 0.0
+        return None
 
     def _take_fault(self, kind, method, path):
         for fault in self._faults:
@@ -820,6 +900,8 @@ class BiginSimulator:
             entry["code"] = resp.code
             if resp.action:
                 entry[resp.action if resp.action != "drop" else "dropped"] = True
+            if resp.chaos:
+                entry["chaos"] = resp.chaos
             entry["finished"] = time.monotonic()
         return resp
 
@@ -834,6 +916,15 @@ class BiginSimulator:
         payload = {"data": [obj]} if self.wrap_errors else obj
         hdrs = [("Content-Type", JSON_CTYPE)] + list(headers or [])
         return _Response(status or err_status, json.dumps(payload).encode(), hdrs, code=obj["code"])
+
+    def _rejected_token(self):
+        answer = self.rejected_token_answer
+        if answer == "UNKNOWN_CODE":
+            return self._error(None, code="OAUTH_TOKEN_INVALID", status=401, message="token rejected")
+        if answer == "NOT_JSON":
+            html = b"<html><head><title>401 Unauthorized</title></head><body>Unauthorized</body></html>"
+            return _Response(401, html, [("Content-Type", "text/html;charset=UTF-8")], code="HTTP_401")
+        return self._error(answer)
 
     @staticmethod
     def _json(status, obj, code=None):
@@ -900,8 +991,26 @@ class BiginSimulator:
                 else:
                     trig[0] -= 1
             fault = None if over else self._take_fault("api", method, path)
+            chaos = None if over or fault is not None else self._chaos_pick(method)
+            if chaos is not None:
+                fault = self._chaos_fault(chaos, headers)
             latency = self.latency_ms
         try:
+            if chaos is not None and chaos.startswith("429"):
+                retry_after = self._chaos["rng"].choice((0, 1)) if chaos == "429_retry_after" else None
+                resp = self._rate_limited(self.rate_limit_limit, retry_after=retry_after, reset_in=0.5)
+                resp.chaos = chaos
+                return resp
+            if chaos is not None and fault is None:  # truncate, expire_token: shape the real answer
+                resp = self._process_api(method, path, headers, body)
+                if chaos == "truncate" and resp.status == 200 and method == "GET":
+                    resp.action = "truncate"
+                resp.chaos = chaos
+                return resp
+            if chaos is not None:
+                resp = self._chaos_apply(fault, method, path, headers, body)
+                resp.chaos = chaos
+                return resp
             if over:
                 return self._rate_limited(limit, reset_in=1.0)
             if latency:
@@ -919,6 +1028,15 @@ class BiginSimulator:
             with self._lock:
                 self._in_flight -= 1
 
+    def _chaos_apply(self, fault, method, path, headers, body):
+        if fault.action == "drop":
+            if fault.params["when"] == "before":
+                return _Response(0, action="drop")
+            resp = self._process_api(method, path, headers, body)
+            resp.action = "drop"
+            return resp
+        return self._fault_response(fault)
+
     def _process_api(self, method, path, headers, body):
         with self._lock:
             m = PHOTO_PATH_RE.match(path)
@@ -931,7 +1049,7 @@ class BiginSimulator:
                 return self._error("AUTHENTICATION_FAILURE")
             tok = self._tokens.get(am.group(1))
             if tok is None or tok["expires_at"] <= time.monotonic():
-                return self._error("INVALID_TOKEN")
+                return self._rejected_token()
             # method
             if method not in API_METHODS:
                 return self._error("INVALID_REQUEST_METHOD")
@@ -960,15 +1078,11 @@ class BiginSimulator:
                 if photo is None:
                     return _Response(204, b"", code="NO_CONTENT")
                 ctype, ext = image_type(photo) or ("application/octet-stream", "bin")
-                resp = _Response(
-                    200,
-                    photo,
-                    [
-                        ("Content-Type", ctype),
-                        ("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext)),
-                    ],
-                    code="SUCCESS",
-                )
+                ctype = self._content_types.get(key, ctype)
+                hdrs = [("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext))]
+                if ctype is not None:
+                    hdrs.insert(0, ("Content-Type", ctype))
+                resp = _Response(200, photo, hdrs, code="SUCCESS")
                 if self._truncate:
                     self._truncate[0][0] -= 1
                     if self._truncate[0][0] <= 0:
@@ -1052,12 +1166,19 @@ class BiginSimulator:
             token = "1000.%s.%s" % (secrets.token_hex(16), secrets.token_hex(16))
             self._tokens[token] = {"scopes": rt["scopes"], "expires_at": now + self.access_token_lifetime}
             self.tokens_issued += 1
+            active = rt["active"]
+            active.append(token)
+            for old in [t for t in active if t not in self._tokens or self._tokens[t]["expires_at"] <= now]:
+                active.remove(old)  # expired ones no longer count
+            while len(active) > self.active_token_limit:
+                self._tokens.pop(active.popleft(), None)
+                self.tokens_displaced += 1
             return self._json(
                 200,
                 {
                     "access_token": token,
                     "expires_in": self.access_token_lifetime,
-                    "api_domain": self.url,
+                    "api_domain": self.token_api_domain or self.url,
                     "token_type": "Bearer",
                     "scope": " ".join(rt["scopes"]),
                 },

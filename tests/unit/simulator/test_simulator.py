@@ -843,3 +843,43 @@ def test_head_is_not_a_valid_method(sim):
     resp = requests.head(photo_url(sim), headers=auth())
     assert resp.status_code == 400 and resp.content == b""
     assert sim.api_requests("HEAD")[-1]["code"] == "INVALID_REQUEST_METHOD"
+
+
+@pytest.mark.parametrize("ctype", ["application/octet-stream", "image/jpg", None])
+def test_photo_content_type_per_record(sim, ctype):
+    sim.set_content_type("Contacts", CONTACT, ctype)
+    resp = requests.get(photo_url(sim), headers=auth())
+    assert resp.status_code == 200 and resp.content == sim.photo("Contacts", CONTACT)
+    assert resp.headers.get("Content-Type") == ctype
+
+
+def test_sixteenth_active_token_invalidates_the_oldest(sim):
+    sim.token_mint_limit = 100
+    tokens = []
+    for dummy in range(17):
+        resp = requests.post(sim.url + "/oauth/v2/token", data=token_form())
+        tokens.append(resp.json()["access_token"])
+    assert [sim.token_valid(tok) for tok in tokens] == [False, False] + [True] * 15
+    assert sim.tokens_displaced == 2
+    resp = requests.get(photo_url(sim), headers={"Authorization": "Zoho-oauthtoken " + tokens[0]})
+    assert resp.status_code == 401 and resp.json()["code"] == "INVALID_TOKEN"
+
+
+def test_chaos_mode_is_seeded_and_bounded(sim):
+    def run(seed):
+        sim.reset()
+        sim.add_token(TOKEN)
+        sim.add_record("Contacts", CONTACT, photo=PNG_RED)
+        sim.enable_chaos(seed, {"500": 0.2, "429": 0.2, "503": 0.1}, max_faults=5, max_per_kind={"503": 1})
+        statuses = []
+        for dummy in range(40):
+            statuses.append(requests.get(photo_url(sim), headers=auth()).status_code)
+        return statuses, dict(sim.chaos_counts)
+
+    first, counts = run(7)
+    assert run(7) == (first, counts)  # same seed, same faults
+    assert sum(counts.values()) == 5 and counts.get("503", 0) <= 1
+    assert first.count(200) == 35 and set(first) <= {200, 429, 500, 503}
+    assert [e["chaos"] for e in sim.requests if "chaos" in e] != []
+    with pytest.raises(ValueError):
+        sim.enable_chaos(1, {"nonsense": 0.5}, 1)

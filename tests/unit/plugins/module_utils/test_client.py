@@ -16,6 +16,7 @@ import urllib3.util.connection
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
 from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     DATA_CENTERS,
+    PEEK_BYTES,
     USER_AGENT,
     BiginClient,
     HTTPResult,
@@ -184,12 +185,13 @@ def test_big_body_is_left_unread_beyond_read_limit(harness: Harness, sim: BiginS
     sim.set_photo("Contacts", RECORD, big)
     result = harness.get(read_limit=SMALL)
     assert result.status == 200
-    assert result.body is None
+    # Only a prefix is read (enough for the magic bytes), never the whole body.
+    assert result.body is not None and big.startswith(result.body) and PEEK_BYTES <= len(result.body) < SMALL
     assert result.complete is False
     assert result.headers["Content-Length"] == str(len(big))
-    # The unread body is not drained: its connection is closed, the next request opens a new one.
+    # The rest is not drained: its connection is closed, the next request opens a new one.
     assert harness.connections() == 1
-    assert harness.get(read_limit=SMALL).body is None
+    assert harness.get(read_limit=SMALL).body.startswith(PNG_RED[:PEEK_BYTES])
     assert harness.connections() == 2
 
 

@@ -286,6 +286,11 @@ class FakeResponse:
     def ok(self) -> bool:
         return self.status_code < 400
 
+    def iter_content(self, chunk_size: int) -> t.Iterator[bytes]:
+        for start in range(0, len(self.content), chunk_size):
+            self.raw.wire_bytes = start + chunk_size
+            yield self.content[start:start + chunk_size]
+
     def close(self) -> None:
         self.closed = True
 
@@ -317,10 +322,15 @@ def test_read_rejects_a_body_shorter_than_its_content_length() -> None:
     whole = FakeResponse(PNG_RED, len(PNG_RED))
     result = transport._read(t.cast(requests.Response, whole), None, False)  # pylint: disable=protected-access
     assert isinstance(result, HTTPResult) and result.body == PNG_RED and result.complete and whole.closed
-    # A body left unread on purpose (read_limit) is not a short one.
-    unread = FakeResponse(b"", 10 * 1024 * 1024)
-    result = transport._read(t.cast(requests.Response, unread), 64 * 1024, False)  # pylint: disable=protected-access
-    assert result.body is None and result.complete is False
+    # A body read only in part on purpose (read_limit) is not a short one.
+    big = PNG_RED + b"\0" * 1024
+    partial = FakeResponse(big, len(big))
+    result = transport._read(t.cast(requests.Response, partial), 64, False)  # pylint: disable=protected-access
+    assert result.body == big[:32] and result.complete is False and partial.closed
+    # But one that ends before its first bytes were read is.
+    short = FakeResponse(PNG_RED[:10], 10 * 1024 * 1024)
+    with pytest.raises(_client._Truncated):  # pylint: disable=protected-access
+        transport._read(t.cast(requests.Response, short), 64 * 1024, False)  # pylint: disable=protected-access
 
 
 def test_short_body_is_retried_like_a_broken_connection() -> None:
@@ -479,7 +489,7 @@ def test_unexpected_exception_in_one_record_keeps_the_others(sim: BiginSimulator
 # -- 7. a token minted before the cache write failed is kept ------------------------------------------
 
 class FullDiskCache(TokenCache):
-    def write(self, token: str, expires_at: float) -> None:
+    def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
 
