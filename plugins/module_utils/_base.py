@@ -33,17 +33,20 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAPIError,
     BiginAuthError,
     BiginError,
+    InputError,
     NotAttempted,
     UnexpectedError,
-)
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
-    InputError,
-    Outcome,
-    PhotoService,
-    module_api_name,
-    record_ids,
     shown,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._records import (
+    RecordRef,
+    RecordResult,
+    RecordsService,
+    Selection,
+    module_api_name,
+)
+
+Result = t.TypeVar("Result", bound=RecordResult)
 
 MAX_CONCURRENCY = 20
 
@@ -70,10 +73,14 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "token_cache": {"type": "bool", "default": True, "fallback": _env("TOKEN_CACHE")},
 }
 
-# Options that say which records to work on; shared by every photo module.
+# Options that say which records to work on; shared by every module that works on records.
+# Kept in step with plugins/doc_fragments/records.py. Exactly one of record_id, criteria and
+# all_records=true is checked by Selection (all_records=false counts as not given).
 RECORD_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "module": {"type": "str", "required": True},
-    "record_id": {"type": "list", "elements": "raw", "required": True, "aliases": ["id", "record_ids"]},
+    "record_id": {"type": "list", "elements": "raw", "aliases": ["id", "record_ids"]},
+    "criteria": {"type": "str"},
+    "all_records": {"type": "bool", "default": False},
     "concurrency": {"type": "int", "default": 4},
 }
 
@@ -151,6 +158,8 @@ class BiginModule:
 
     argument_spec: dict[str, dict[str, t.Any]] = {}
     module_kwargs: dict[str, t.Any] = {}
+    # True for a module that means something with none of record_id, criteria, all_records.
+    selection_optional = False
 
     def __init__(self) -> None:
         spec = dict(CONNECTION_ARGUMENT_SPEC)
@@ -166,33 +175,67 @@ class BiginModule:
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
+        self.selection: Selection | None = None
+        self._client: BiginClient | None = None
 
     @classmethod
     def execute(cls) -> None:
         instance = cls()
         try:
+            instance.check_input()
             instance.run()
         except InputError as exc:
             instance.module.fail_json(msg=str(exc))
+        except BiginError as exc:
+            # Selecting the records failed (listing, search): nothing was changed.
+            instance.module.fail_json(msg="%s (nothing was changed)" % exc, error=exc.to_dict())
 
     def run(self) -> None:
         raise NotImplementedError
 
     # -- what every run needs ---------------------------------------------------
 
-    def prepare(self) -> tuple[PhotoService, list[Outcome]]:
-        """Validate the record and connection options; return the service and one outcome per requested id.
-
-        A repeated id shares one outcome: it is worked on once and reported at each of its positions.
-        """
-        module = module_api_name(self.params["module"])
-        ids = record_ids(self.params["record_id"])
+    def check_input(self) -> None:
+        """Check the selection, concurrency and connection options; no request is sent."""
+        self.selection = Selection.from_params(self.params, optional=self.selection_optional)
         concurrency = self.params["concurrency"]
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise InputError("concurrency: %s is out of range; use 1 to %d" % (concurrency, MAX_CONCURRENCY))
-        by_id: dict[str, Outcome] = {}
-        outcomes = [by_id.setdefault(record_id, Outcome(module, record_id)) for record_id in ids]
-        return PhotoService(self.connect(), module), outcomes
+        self._client = self.connect()
+
+    @property
+    def module_name(self) -> str:
+        """The API name of the Bigin module the task works on (validated by check_input)."""
+        return self.selection.module_name if self.selection else module_api_name(self.params["module"])
+
+    @property
+    def client(self) -> BiginClient:
+        if self._client is None:
+            self._client = self.connect()
+        return self._client
+
+    def select_records(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """The records the selection options name; ``fields`` are read too when records are listed.
+
+        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria
+        or all_records, every page is read before this returns, so a selection too large for
+        search fails before anything is changed. With no selection option (allowed only when
+        ``selection_optional``), an empty list: the module decides what that means.
+        """
+        if self.selection is None:
+            self.check_input()
+        if self.selection is None:
+            return []
+        return RecordsService(self.client, self.selection.module_name).select(self.selection, fields)
+
+    @staticmethod
+    def results_for(refs: t.Sequence[RecordRef], factory: t.Callable[[RecordRef], Result]) -> list[Result]:
+        """One result per ref; a repeated record shares one, worked on once and reported at each position."""
+        by_id: dict[str, Result] = {}
+        for ref in refs:
+            if ref.record_id not in by_id:
+                by_id[ref.record_id] = factory(ref)
+        return [by_id[ref.record_id] for ref in refs]
 
     def connect(self) -> BiginClient:
         """Build the client; no request is sent until the first record is worked on."""
@@ -233,7 +276,7 @@ class BiginModule:
         return BiginClient(transport, api_domain, params["api_version"], tokens,
                            token_domain=params["api_domain"] is None, warn=self.module.warn)
 
-    def run_records(self, outcomes: list[Outcome], work: t.Callable[[Outcome], None]) -> list[Outcome]:
+    def run_records(self, outcomes: list[Result], work: t.Callable[[Result], None]) -> list[Result]:
         """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest.
 
         Only an error that cannot depend on the record stops the task early, or PER_RECORD_STREAK
@@ -244,7 +287,7 @@ class BiginModule:
         stop: list[str] = []  # why the records not yet started are left alone
         streak = {"code": None, "count": 0, "succeeded": False}
 
-        def record(out: Outcome) -> None:
+        def record(out: Result) -> None:
             # Called under the lock, in completion order.
             exc = out.error
             if exc is None:
@@ -264,7 +307,7 @@ class BiginModule:
                 stop.append("%d records in a row failed with %s and none succeeded; stopped to save API credits"
                             % (streak["count"], exc.code))
 
-        def one(out: Outcome) -> None:
+        def one(out: Result) -> None:
             with lock:
                 if stop:
                     out.error = NotAttempted("not attempted: " + stop[0])
@@ -291,19 +334,19 @@ class BiginModule:
                 list(pool.map(one, unique))
         return outcomes
 
-    def finish(self, outcomes: list[Outcome], render: t.Callable[[Outcome], dict[str, t.Any]]) -> None:
+    def finish(self, outcomes: t.Sequence[RecordResult], render: t.Callable[[t.Any], dict[str, t.Any]],
+               extra: dict[str, t.Any] | None = None) -> None:
         """Exit with ``changed`` and ``records``; fail if any record failed, naming the first real error."""
         unique = list(dict.fromkeys(outcomes))
         result: dict[str, t.Any] = {
             "changed": any(out.changed for out in unique),
             "records": [render(out) for out in outcomes],
         }
+        result.update(extra or {})
         if self.module._diff:
-            result["diff"] = [
-                {"before_header": out.label, "after_header": out.label,
-                 "before": out.before.to_dict(), "after": out.after.to_dict()}
-                for out in unique if out.before is not None and out.after is not None
-            ]
+            pairs = [(out.label, out.diff()) for out in unique]
+            result["diff"] = [{"before_header": label, "after_header": label, "before": pair[0], "after": pair[1]}
+                              for label, pair in pairs if pair is not None]
         failed = [out for out in unique if out.error is not None]
         if not failed:
             self.module.exit_json(**result)

@@ -321,7 +321,7 @@ def _describe(exc: Exception) -> str:
 
 
 class BiginClient:
-    """The Bigin photo API, authenticated: URLs, the auth header, token refresh on rejection."""
+    """The Bigin API, authenticated: URLs under /bigin/{version}/, the auth header, token refresh on rejection."""
 
     def __init__(self, transport: Transport, api_domain: str, api_version: str, tokens: TokenSource,
                  token_domain: bool = False, warn: WarnFn | None = None):
@@ -336,9 +336,12 @@ class BiginClient:
         self._warned: set[str] = set()
         self._warn_lock = threading.Lock()
 
-    def photo_url(self, module: str, record_id: str) -> str:
-        # Both parts were validated (API name from a fixed set, 1-19 digits) before we get here.
-        return "%s/%s/%s/photo" % (self._base(), module, record_id)
+    def url(self, path: str) -> str:
+        # Callers build paths from validated parts only (module API names, record ids, fixed words).
+        return "%s/%s" % (self._base(), path.lstrip("/"))
+
+    def photo_url(self, module_name: str, record_id: str) -> str:
+        return self.url("%s/%s/photo" % (module_name, record_id))
 
     def _base(self) -> str:
         learned = self.tokens.api_domain if self.token_domain else None
@@ -352,18 +355,20 @@ class BiginClient:
                        "requests go there; set data_center or api_domain to match" % (learned, self.api_domain))
         return "%s/bigin/%s" % (learned, self.api_version)
 
-    def request(self, method: str, module: str, record_id: str, idempotent: bool = True,
-                read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
-        """Send an API request; raise BiginAPIError for an error answer.
+    def request(self, method: str, path: str, label: str, params: t.Mapping[str, str] | None = None,
+                idempotent: bool = True, read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
+        """Send an API request for ``path`` (under /bigin/{version}/); raise BiginAPIError for an error answer.
 
-        When the API rejects the token (any 401 but OAUTH_SCOPE_MISMATCH) and refresh
-        credentials are at hand, the token is refreshed once and the request sent once more.
+        ``label`` names the request in messages and warnings. When the API rejects the token (any 401
+        but OAUTH_SCOPE_MISMATCH) and refresh credentials are at hand, the token is refreshed once and
+        the request sent once more.
         """
-        label = "%s/%s" % (module, record_id)
+        if params:
+            kwargs["params"] = params
         refreshed = maybe_applied = False
         while True:
             token = self.tokens.get()
-            url = self.photo_url(module, record_id)  # after get(): a refresh may name the API domain
+            url = self.url(path)  # after get(): a refresh may name the API domain
             headers = {"Authorization": "Zoho-oauthtoken " + token}
             result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
                                          headers=headers, **kwargs)
@@ -387,7 +392,7 @@ class BiginClient:
                 refreshed = True
                 continue
             if error.code == "OAUTH_SCOPE_MISMATCH":
-                error.needs_scope(required_scopes(method, module))
+                error.needs_scope(required_scopes(method, path.lstrip("/").split("/")[0]))
             error.maybe_applied_before = maybe_applied
             raise error
 

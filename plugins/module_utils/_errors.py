@@ -241,3 +241,15 @@ def oauth_error_message(error: str, description: str | None = None) -> str:
     elif description:
         text += ": " + excerpt(description)
     return text
+
+
+class InputError(ValueError):
+    """A bad option value, found before any request is sent."""
+
+
+def shown(value: t.Any, limit: int = 40) -> str:
+    """A bad value as quoted in a message, cut short: it is the user's input, maybe a long one."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= limit else value[:limit] + "...")
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."

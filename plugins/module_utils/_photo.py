@@ -17,26 +17,26 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import re
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (  # noqa: F401  # InputError, shown: re-exported
     BackupError,
     BiginAPIError,
-    BiginError,
+    InputError,
     excerpt,
+    shown,
+)
+from ansible_collections.zoho.bigin.plugins.module_utils._records import (  # noqa: F401  # re-exported
+    MODULE_NAMES,
+    RECORD_ID_PATTERN,
+    RecordRef,
+    RecordResult,
+    module_api_name,
+    record_ids,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 
-# Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
-MODULE_NAMES: dict[str, str] = {
-    "contacts": "Contacts",
-    "accounts": "Accounts",
-    "companies": "Accounts",
-    "products": "Products",
-}
-RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 10000000
 # Bodies up to this size are read even when only presence matters: cheaper than a new connection.
@@ -52,10 +52,6 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
 )
 
 
-class InputError(ValueError):
-    """A bad option value, found before any request is sent."""
-
-
 def image_type(data: bytes) -> tuple[str, str] | None:
     """(extension, content type) of an image, by its magic bytes."""
     for magic, ext, content_type in IMAGE_SIGNATURES:
@@ -64,35 +60,6 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return "webp", "image/webp"
     return None
-
-
-def shown(value: t.Any, limit: int = 40) -> str:
-    """A bad value as quoted in a message, cut short: it is the user's input, maybe a long one."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= limit else value[:limit] + "...")
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def module_api_name(value: t.Any) -> str:
-    name = MODULE_NAMES.get(value.lower()) if isinstance(value, str) else None
-    if name is None:
-        raise InputError("module: %s is not a supported module; use one of Contacts, Accounts "
-                         "(or Companies), Products" % shown(value))
-    return name
-
-
-def record_ids(values: t.Any) -> list[str]:
-    """Validate record ids (1 to 19 digits), as strings, in the order given (repeats kept)."""
-    if not isinstance(values, list) or not values:
-        raise InputError("record_id: give one record id or a list of them")
-    ids: list[str] = []
-    for value in values:
-        text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
-        if text is None or not RECORD_ID_PATTERN.match(text):
-            raise InputError("record_id: %s is not a record id (1 to 19 digits)" % shown(value))
-        ids.append(text)
-    return ids
 
 
 class Image:
@@ -169,24 +136,26 @@ class PhotoState:
 ABSENT = PhotoState(False)
 
 
-class Outcome:
-    """The result for one record, as returned in ``records``."""
+class Outcome(RecordResult):
+    """The photo result for one record, as returned in ``records``."""
 
-    def __init__(self, module: str, record_id: str):
-        self.module = module
-        self.record_id = record_id
-        self.changed = False
+    def __init__(self, module_name: str, record_id: str, ref: RecordRef | None = None):
+        super().__init__(module_name, record_id, ref)
         self.before: PhotoState | None = None
         self.after: PhotoState | None = None
         self.backup_file: str | None = None
-        self.error: BiginError | None = None
 
-    @property
-    def label(self) -> str:
-        return "%s/%s" % (self.module, self.record_id)
+    @classmethod
+    def for_ref(cls, ref: RecordRef) -> "Outcome":
+        return cls(ref.module_name, ref.record_id, ref)
+
+    def diff(self) -> tuple[dict[str, t.Any], dict[str, t.Any]] | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.before.to_dict(), self.after.to_dict()
 
     def to_dict(self) -> dict[str, t.Any]:
-        result: dict[str, t.Any] = {"module": self.module, "record_id": self.record_id, "changed": self.changed}
+        result: dict[str, t.Any] = {"module": self.module_name, "record_id": self.record_id, "changed": self.changed}
         if self.before is not None:
             result["before"] = self.before.to_dict()
         if self.after is not None:
@@ -199,7 +168,7 @@ class Outcome:
 
     def to_info(self) -> dict[str, t.Any]:
         """The bigin_photo_info shape: the photo's facts at the top level."""
-        result: dict[str, t.Any] = {"module": self.module, "record_id": self.record_id}
+        result: dict[str, t.Any] = {"module": self.module_name, "record_id": self.record_id}
         if self.before is not None:
             result.update(self.before.to_dict(with_type=True))
         if self.error is not None:
@@ -210,13 +179,16 @@ class Outcome:
 class PhotoService:
     """The photo of records of one module: read, upload, delete, back up."""
 
-    def __init__(self, client: BiginClient, module: str):
+    def __init__(self, client: BiginClient, module_name: str):
         self.client = client
-        self.module = module
+        self.module_name = module_name
+
+    def _photo_path(self, record_id: str) -> tuple[str, str]:
+        return "%s/%s/photo" % (self.module_name, record_id), "%s/%s" % (self.module_name, record_id)
 
     def fetch(self, record_id: str, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
         """Current photo of a record; its bytes when asked for (or when small)."""
-        result = self.client.request("GET", self.module, record_id,
+        result = self.client.request("GET", *self._photo_path(record_id),
                                      read_limit=None if need_bytes else SMALL_BODY)
         if result.status == 204:
             return ABSENT, None
@@ -238,7 +210,7 @@ class PhotoService:
     def delete(self, record_id: str) -> bool:
         """Delete the photo; False when there was none to delete (someone else was faster)."""
         try:
-            self.client.request("DELETE", self.module, record_id)
+            self.client.request("DELETE", *self._photo_path(record_id))
         except BiginAPIError as exc:
             if exc.is_("INVALID_DATA", "No such photo exists"):
                 # Our own earlier attempt may have deleted it before its answer was lost.
@@ -247,19 +219,19 @@ class PhotoService:
         return True
 
     def upload(self, record_id: str, image: Image) -> None:
-        self.client.request("POST", self.module, record_id, idempotent=False,
+        self.client.request("POST", *self._photo_path(record_id), idempotent=False,
                             files={"file": (image.filename, image.data, image.content_type)})
 
     def backup(self, record_id: str, data: bytes, directory: str) -> str:
         """Save a photo about to be removed; the file is complete on disk before this returns."""
         ext = (image_type(data) or ("bin", ""))[0]
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-        path = os.path.join(directory, "%s-%s-%s.%s" % (self.module, record_id, stamp, ext))
+        path = os.path.join(directory, "%s-%s-%s.%s" % (self.module_name, record_id, stamp, ext))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except OSError as exc:
             raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
-                              % (self.module, record_id, directory, exc.strerror or exc)) from None
+                              % (self.module_name, record_id, directory, exc.strerror or exc)) from None
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -268,13 +240,26 @@ class PhotoService:
         except OSError as exc:
             os.unlink(path)  # a partial file must not pass for a backup
             raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
-                              % (self.module, record_id, directory, exc.strerror or exc)) from None
+                              % (self.module_name, record_id, directory, exc.strerror or exc)) from None
         return path
 
     # -- the three operations -------------------------------------------------
 
+    def current(self, out: Outcome, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
+        """The record's photo: from the listing when that says enough, else read with a GET.
+
+        A listed record without a photo costs no request; one with a photo costs a GET
+        only when its bytes are needed. An id given by the user is always read.
+        """
+        ref = out.ref
+        if ref.listed and not ref.has_photo:
+            return ABSENT, None
+        if ref.listed and not need_bytes:
+            return PhotoState(True), None
+        return self.fetch(out.record_id, need_bytes)
+
     def ensure_absent(self, out: Outcome, check_mode: bool, backup_dir: str | None, want_hash: bool) -> None:
-        before, data = self.fetch(out.record_id, need_bytes=bool(backup_dir and not check_mode) or want_hash)
+        before, data = self.current(out, need_bytes=bool(backup_dir and not check_mode) or want_hash)
         out.before = before
         if not before.present:
             out.after = ABSENT
@@ -284,12 +269,13 @@ class PhotoService:
             return
         if backup_dir and data is not None:
             out.backup_file = self.backup(out.record_id, data, backup_dir)
+        # False when the listing was stale and the photo already gone: not changed.
         out.changed = self.delete(out.record_id)
         out.after = ABSENT
 
     def ensure_present(self, out: Outcome, image: Image, force: bool, check_mode: bool,
                        backup_dir: str | None) -> None:
-        before, data = self.fetch(out.record_id, need_bytes=force)
+        before, data = self.current(out, need_bytes=force)
         out.before = before
         if before.present and (not force or before.sha256 == image.state.sha256):
             out.after = before
@@ -304,4 +290,4 @@ class PhotoService:
         out.changed, out.after = True, image.state
 
     def describe(self, out: Outcome) -> None:
-        out.before, _data = self.fetch(out.record_id, need_bytes=True)
+        out.before, _data = self.current(out, need_bytes=True)

@@ -190,7 +190,7 @@ api_trace:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, check_backup_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService, check_backup_dir
 
 
 class BiginPhoto(BiginModule):
@@ -204,11 +204,12 @@ class BiginPhoto(BiginModule):
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        service, outcomes = self.prepare()
         image = Image(params["src"]) if params["state"] == "present" else None
         backup_dir = params["backup_dir"]
         if backup_dir:  # last: it may create the directory, which only valid input should do
             check_backup_dir(backup_dir, check_mode)
+        service = PhotoService(self.client, self.module_name)
+        outcomes = self.results_for(self.select_records(), Outcome.for_ref)
 
         def work(out: Outcome) -> None:
             if image is None:

@@ -107,12 +107,13 @@ api_trace:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
 
 
 class BiginPhotoInfo(BiginModule):
     def run(self) -> None:
-        service, outcomes = self.prepare()
+        service = PhotoService(self.client, self.module_name)
+        outcomes = self.results_for(self.select_records(), Outcome.for_ref)
         self.finish(self.run_records(outcomes, service.describe), Outcome.to_info)
 
 

@@ -73,7 +73,7 @@ class Harness:
         return len(self.connects)
 
     def get(self, record_id: str = RECORD, read_limit: int | None = None) -> HTTPResult:
-        url = self.client.photo_url("Contacts", record_id)
+        url = self.client.url("Contacts/%s/photo" % record_id)
         return self.transport.send("GET", url, "Contacts/" + record_id, True, read_limit=read_limit,
                                    headers={"Authorization": "Zoho-oauthtoken " + ACCESS_TOKEN})
 
@@ -106,7 +106,7 @@ def statuses(sim: BiginSimulator) -> list[tuple[str, int | None]]:
 ])
 def test_photo_url(domain: str, version: str, expected: str) -> None:
     client = BiginClient(t.cast(Transport, None), domain, version, None)
-    assert client.photo_url("Contacts", "3000000038009") == expected
+    assert client.url("Contacts/%s/photo" % "3000000038009") == expected
 
 
 def test_data_centres_match_the_documented_domains() -> None:
@@ -235,7 +235,7 @@ def test_unreachable_api_is_a_transport_error() -> None:
 # -- BiginClient: the auth header and refresh-once ---------------------------------------
 
 def test_request_sends_the_zoho_auth_header(harness: Harness, sim: BiginSimulator) -> None:
-    result = harness.client.request("GET", "Contacts", RECORD)
+    result = harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert result.status == 200 and result.body == PNG_1x1
     (entry,) = sim.api_requests()
     assert entry["headers"]["Authorization"] == "Zoho-oauthtoken ***"
@@ -246,7 +246,7 @@ def test_request_sends_the_zoho_auth_header(harness: Harness, sim: BiginSimulato
 def test_error_answer_raises_the_api_error(harness: Harness, sim: BiginSimulator) -> None:
     sim.set_permission(delete_images=False)
     with pytest.raises(BiginAPIError) as info:
-        harness.client.request("DELETE", "Contacts", RECORD)
+        harness.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert (info.value.code, info.value.http_status) == ("NO_PERMISSION", 403)
     assert info.value.maybe_applied_before is False
     assert sim.photo("Contacts", RECORD) == PNG_1x1
@@ -255,7 +255,7 @@ def test_error_answer_raises_the_api_error(harness: Harness, sim: BiginSimulator
 
 def test_rejected_token_is_refreshed_once_and_the_request_retried_once(sim: BiginSimulator) -> None:
     harness = Harness(sim, access_token="1000.expired.token")
-    result = harness.client.request("DELETE", "Contacts", RECORD)
+    result = harness.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert result.status == 200
     assert statuses(sim) == [("DELETE", 401), ("DELETE", 200)]
     assert sim.api_requests()[0]["code"] == "INVALID_TOKEN"
@@ -265,8 +265,8 @@ def test_rejected_token_is_refreshed_once_and_the_request_retried_once(sim: Bigi
     assert sim.tokens_issued == 1
     assert sim.photo("Contacts", RECORD) is None
     # The new token serves the next requests: no other refresh.
-    harness.client.request("GET", "Contacts", RECORD)
-    harness.client.request("GET", "Contacts", RECORD)
+    harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
+    harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert len(sim.token_requests()) == 1
     assert harness.tokens.refreshes == 1
 
@@ -275,7 +275,7 @@ def test_token_expiring_mid_run_is_refreshed(sim: BiginSimulator) -> None:
     harness = Harness(sim)
     sim.expire_token_after(2, ACCESS_TOKEN)
     for dummy in range(4):
-        assert harness.client.request("GET", "Contacts", RECORD).status == 200
+        assert harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD).status == 200
     assert [status for dummy, status in statuses(sim)] == [200, 200, 401, 200, 200]
     assert len(sim.token_requests()) == 1
 
@@ -283,7 +283,7 @@ def test_token_expiring_mid_run_is_refreshed(sim: BiginSimulator) -> None:
 def test_authentication_failure_is_refreshed_too(sim: BiginSimulator) -> None:
     harness = Harness(sim)
     sim.inject_error("AUTHENTICATION_FAILURE", count=1)
-    assert harness.client.request("GET", "Contacts", RECORD).status == 200
+    assert harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD).status == 200
     assert statuses(sim) == [("GET", 401), ("GET", 200)]
     assert len(sim.token_requests()) == 1
 
@@ -292,7 +292,7 @@ def test_second_rejection_raises_and_never_loops(sim: BiginSimulator) -> None:
     harness = Harness(sim)
     sim.inject_error("INVALID_TOKEN", count=100)
     with pytest.raises(BiginAPIError) as info:
-        harness.client.request("DELETE", "Contacts", RECORD)
+        harness.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert info.value.code == "INVALID_TOKEN" and info.value.http_status == 401
     assert statuses(sim) == [("DELETE", 401), ("DELETE", 401)]
     assert len(sim.token_requests()) == 1
@@ -302,7 +302,7 @@ def test_second_rejection_raises_and_never_loops(sim: BiginSimulator) -> None:
 def test_rejection_without_refresh_credentials_raises_at_once(sim: BiginSimulator) -> None:
     harness = Harness(sim, access_token="1000.expired.token", refresh=False)
     with pytest.raises(BiginAPIError) as info:
-        harness.client.request("GET", "Contacts", RECORD)
+        harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert info.value.code == "INVALID_TOKEN"
     assert "refresh_token" in (info.value.resolution or "")
     assert len(sim.api_requests()) == 1
@@ -313,7 +313,7 @@ def test_scope_mismatch_is_not_a_reason_to_refresh(sim: BiginSimulator) -> None:
     sim.add_token("1000.read-only.token", scopes=("ZohoBigin.modules.contacts.READ",))
     harness = Harness(sim, access_token="1000.read-only.token")
     with pytest.raises(BiginAPIError) as info:
-        harness.client.request("DELETE", "Contacts", RECORD)
+        harness.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     assert (info.value.code, info.value.http_status) == ("OAUTH_SCOPE_MISMATCH", 401)
     assert len(sim.api_requests()) == 1
     assert sim.token_requests() == []
@@ -321,7 +321,7 @@ def test_scope_mismatch_is_not_a_reason_to_refresh(sim: BiginSimulator) -> None:
 
 def test_only_refresh_credentials_get_a_token_first(sim: BiginSimulator) -> None:
     harness = Harness(sim, access_token=None)
-    assert harness.client.request("GET", "Contacts", RECORD).status == 200
+    assert harness.client.request("GET", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD).status == 200
     assert statuses(sim) == [("GET", 200)]
     assert len(sim.token_requests()) == 1
 
@@ -329,7 +329,7 @@ def test_only_refresh_credentials_get_a_token_first(sim: BiginSimulator) -> None
 def test_upload_rejected_for_its_token_is_sent_again_after_refresh(sim: BiginSimulator) -> None:
     harness = Harness(sim, access_token="1000.expired.token")
     files = {"file": ("red.png", PNG_RED, "image/png")}
-    assert harness.client.request("POST", "Contacts", RECORD, idempotent=False, files=files).status == 200
+    assert harness.client.request("POST", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD, idempotent=False, files=files).status == 200
     assert statuses(sim) == [("POST", 401), ("POST", 200)]
     assert sim.photo("Contacts", RECORD) == PNG_RED
 
@@ -338,7 +338,7 @@ def test_failed_refresh_reports_which_failure_without_secrets(sim: BiginSimulato
     sim.revoke_refresh_token(REFRESH_TOKEN)
     harness = Harness(sim, access_token="1000.expired.token")
     with pytest.raises(BiginAuthError) as info:
-        harness.client.request("DELETE", "Contacts", RECORD)
+        harness.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     text = str(info.value)
     assert text.startswith("Token refresh failed: invalid_code: ")
     assert "revoked" in text

@@ -84,7 +84,7 @@ class Wire:
         return result.status, result.body or b""
 
     def photo_url(self, record_id: str = RECORD) -> str:
-        return self.client.photo_url("Contacts", record_id)
+        return self.client.url("Contacts/%s/photo" % record_id)
 
 
 @pytest.fixture
@@ -399,7 +399,7 @@ def test_other_request_errors_name_their_type_and_not_their_text(
 
     monkeypatch.setattr(w.session, "request", boom)
     with pytest.raises(BiginTransportError) as info:
-        w.client.request("DELETE", "Contacts", RECORD)
+        w.client.request("DELETE", "Contacts/%s/photo" % RECORD, "Contacts/%s" % RECORD)
     error = info.value
     assert str(error) == "DELETE Contacts/%s failed: the request could not be sent (%s)" % (
         RECORD, type(exc).__name__)

@@ -157,7 +157,7 @@ def test_no_request_leaves_for_an_unvalidated_path(wire: Wire, module: t.Any, va
     wire.prepared.clear()
     for record_id in ids:
         try:
-            wire.clients[version].request(method, api_name, record_id)
+            wire.clients[version].request(method, "%s/%s/photo" % (api_name, record_id), record_id)
         except BiginAPIError as exc:
             assert exc.code == "INVALID_DATA"  # the record does not exist; the URL was right
     assert len(wire.prepared) == len(ids)

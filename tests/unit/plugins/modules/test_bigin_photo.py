@@ -101,7 +101,7 @@ def test_defaults() -> None:
     assert params["api_domain"] is None and params["accounts_url"] is None
     client = module.connect()
     assert client.base == "https://www.zohoapis.com/bigin/v2"
-    assert client.photo_url("Contacts", RECORD) == "https://www.zohoapis.com/bigin/v2/Contacts/%s/photo" % RECORD
+    assert client.url("Contacts/%s/photo" % RECORD) == "https://www.zohoapis.com/bigin/v2/Contacts/%s/photo" % RECORD
     assert client.tokens._token_url == "https://accounts.zoho.com/oauth/v2/token"
     assert client.transport.timeout == 30
     assert client.transport.max_retries == 5
@@ -119,7 +119,7 @@ def test_data_center_sets_both_urls(data_center: str) -> None:
     module = instance({"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent",
                        "data_center": data_center, "api_version": "v1"})
     client = module.connect()
-    assert client.photo_url("Accounts", "1") == api + "/bigin/v1/Accounts/1/photo"
+    assert client.url("Accounts/%s/photo" % "1") == api + "/bigin/v1/Accounts/1/photo"
     assert client.tokens._token_url == accounts + "/oauth/v2/token"
 
 

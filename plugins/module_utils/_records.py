@@ -1,0 +1,300 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Records: module names, record ids, criteria, and selecting records by listing, search or id.
+
+This file is private to the collection: its API may change without notice.
+
+Listing uses ``page`` for the first 2,000 records (Bigin's limit for discrete
+pages), then ``page_token`` without ``page``. Search has no page tokens: it
+reaches 2,000 records at most, and a selection larger than that fails before
+anything is changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import typing as t
+
+from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
+    BiginAPIError,
+    BiginError,
+    InputError,
+    excerpt,
+    shown,
+)
+
+# Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
+MODULE_NAMES: dict[str, str] = {
+    "contacts": "Contacts",
+    "accounts": "Accounts",
+    "companies": "Accounts",
+    "products": "Products",
+}
+RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
+FIELD_PATTERN = re.compile(r"\A(?:[A-Za-z][A-Za-z0-9_]*|\$[A-Za-z][A-Za-z0-9_]*)\Z")
+# Bigin takes 50 fields; id and Record_Image are always asked for.
+MAX_FIELDS = 48
+ALWAYS_FIELDS = ("id", "Record_Image")
+PHOTO_FIELD = "Record_Image"
+PER_PAGE = 200
+# Discrete pages reach the first 2,000 records; search has nothing beyond.
+MAX_PAGE = 10
+SEARCH_LIMIT = PER_PAGE * MAX_PAGE
+SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
+SELECTION_OPTIONS = ("record_id", "criteria", "all_records")
+
+
+class RecordRef:
+    """A selected record: its address, and what a listing told of it.
+
+    ``listed`` is true when the record came from a listing or a search: then
+    ``photo_marker`` is Bigin's ``Record_Image`` value (None: no photo; a non-empty
+    string: a photo, never parsed) and ``fields`` the record as Bigin returned it.
+    """
+
+    __slots__ = ("module_name", "record_id", "listed", "photo_marker", "fields")
+
+    def __init__(self, module_name: str, record_id: str, listed: bool = False,
+                 photo_marker: str | None = None, fields: dict[str, t.Any] | None = None):
+        self.module_name = module_name
+        self.record_id = record_id
+        self.listed = listed
+        self.photo_marker = photo_marker if listed else None
+        self.fields = dict(fields or {}) if listed else {}
+
+    @classmethod
+    def from_record(cls, module_name: str, record: dict[str, t.Any]) -> "RecordRef":
+        marker = record.get(PHOTO_FIELD)
+        # Any non-empty string says "has a photo"; anything else (null, "", a stray type) says none.
+        return cls(module_name, str(record["id"]), True, marker if isinstance(marker, str) and marker else None, record)
+
+    @property
+    def has_photo(self) -> bool | None:
+        return bool(self.photo_marker) if self.listed else None
+
+    @property
+    def label(self) -> str:
+        return "%s/%s" % (self.module_name, self.record_id)
+
+    def __repr__(self) -> str:
+        return "RecordRef(%s, listed=%s, has_photo=%s)" % (self.label, self.listed, self.has_photo)
+
+
+class RecordResult:
+    """The result for one record, as the runner and the result builder see it.
+
+    Features subclass it (the photo service's Outcome); ``diff()`` gives the
+    (before, after) pair of the diff, or None when there is nothing to show.
+    """
+
+    def __init__(self, module_name: str, record_id: str, ref: RecordRef | None = None):
+        self.module_name = module_name
+        self.record_id = record_id
+        self.ref = ref if ref is not None else RecordRef(module_name, record_id)
+        self.changed = False
+        self.error: BiginError | None = None
+
+    @property
+    def label(self) -> str:
+        return "%s/%s" % (self.module_name, self.record_id)
+
+    def diff(self) -> tuple[dict[str, t.Any], dict[str, t.Any]] | None:
+        return None
+
+
+class SelectionTooLarge(InputError):
+    """A search matched more records than Bigin lets us reach."""
+
+
+# -- input checks (before any request) ------------------------------------------
+
+
+def module_api_name(value: t.Any) -> str:
+    name = MODULE_NAMES.get(value.lower()) if isinstance(value, str) else None
+    if name is None:
+        raise InputError("module: %s is not a supported module; use one of Contacts, Accounts "
+                         "(or Companies), Products" % shown(value))
+    return name
+
+
+def record_ids(values: t.Any) -> list[str]:
+    """Validate record ids (1 to 19 digits), as strings, in the order given (repeats kept)."""
+    if not isinstance(values, list) or not values:
+        raise InputError("record_id: give one record id or a list of them")
+    ids: list[str] = []
+    for value in values:
+        text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+        if text is None or not RECORD_ID_PATTERN.match(text):
+            raise InputError("record_id: %s is not a record id (1 to 19 digits)" % shown(value))
+        ids.append(text)
+    return ids
+
+
+def check_criteria(value: t.Any) -> str:
+    """A search criteria expression, checked as far as can be without Bigin: non-empty, balanced, printable."""
+    if not isinstance(value, str) or not value.strip():
+        raise InputError("criteria: must be a non-empty search expression such as (Last_Name:equals:Smith)")
+    if any(not char.isprintable() for char in value):
+        raise InputError("criteria: %s contains control characters" % shown(value))
+    depth = 0
+    for char in value:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth != 0:
+        raise InputError("criteria: %s has unbalanced parentheses" % shown(value))
+    return value.strip()
+
+
+def check_fields(values: t.Any, option: str = "fields") -> list[str]:
+    """Field API names, in the order given, without repeats or the always-requested ones."""
+    if not isinstance(values, list):
+        raise InputError("%s: give a list of field API names" % option)
+    names: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or not FIELD_PATTERN.match(value):
+            raise InputError("%s: %s is not a field API name (letters, digits and _, starting with a letter, "
+                             "or a $-name)" % (option, shown(value)))
+        if value not in names and value not in ALWAYS_FIELDS:
+            names.append(value)
+    if len(names) > MAX_FIELDS:
+        raise InputError("%s: %d fields given; at most %d (Bigin takes 50, id and Record_Image are always asked for)"
+                         % (option, len(names), MAX_FIELDS))
+    return names
+
+
+class Selection:
+    """Which records a task works on: one of record ids, a search, or every record of a module."""
+
+    def __init__(self, module_name: str, ids: list[str] | None = None, criteria: str | None = None,
+                 all_records: bool = False):
+        self.module_name = module_name
+        self.ids = ids
+        self.criteria = criteria
+        self.all_records = all_records
+
+    @classmethod
+    def from_params(cls, params: t.Mapping[str, t.Any], optional: bool = False) -> "Selection | None":
+        """Check the selection options; None when none is given and ``optional``."""
+        module_name = module_api_name(params["module"])
+        given = [name for name in SELECTION_OPTIONS
+                 if (params.get(name) is True if name == "all_records" else params.get(name) is not None)]
+        if len(given) > 1:
+            raise InputError("%s are mutually exclusive: give exactly one of record_id, criteria or all_records=true"
+                             % " and ".join(given))
+        if not given:
+            if optional:
+                return None
+            raise InputError("give exactly one of record_id, criteria or all_records=true to say which records")
+        if given[0] == "record_id":
+            return cls(module_name, ids=record_ids(params["record_id"]))
+        if given[0] == "criteria":
+            return cls(module_name, criteria=check_criteria(params["criteria"]))
+        return cls(module_name, all_records=True)
+
+
+# -- requests ----------------------------------------------------------------------
+
+
+def _json_body(result_body: bytes | None, status: int, what: str) -> dict[str, t.Any]:
+    try:
+        payload = json.loads((result_body or b"").decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        payload = None
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        raise BiginAPIError(status, None, "the API answered %s with something that is not a list of records: %s"
+                            % (what, excerpt(result_body or b"") or "empty body"))
+    return payload
+
+
+class RecordsService:
+    """Records of one module: list, search, get."""
+
+    def __init__(self, client: BiginClient, module_name: str):
+        self.client = client
+        self.module_name = module_name
+
+    @staticmethod
+    def _fields(fields: t.Sequence[str]) -> str:
+        return ",".join(list(ALWAYS_FIELDS) + [name for name in fields if name not in ALWAYS_FIELDS])
+
+    def _pages(self, path: str, params: dict[str, str], label: str, tokens: bool) -> t.Iterator[list[dict[str, t.Any]]]:
+        """Every page of a listing or search: ``page`` 1 to 10, then (with ``tokens``) page tokens.
+
+        Raises SelectionTooLarge when more records remain that cannot be reached.
+        """
+        page, page_token = 1, None
+        while True:
+            query = dict(params, per_page=str(PER_PAGE))
+            if page_token is None:
+                query["page"] = str(page)
+            else:
+                query["page_token"] = page_token  # never with page: Bigin answers AMBIGUITY_DURING_PROCESSING
+            result = self.client.request("GET", path, label, params=query)
+            if result.status == 204:  # no records (at all, or on this page)
+                return
+            payload = _json_body(result.body, result.status, label)
+            yield [record for record in payload["data"] if isinstance(record, dict) and "id" in record]
+            info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
+            if not info.get("more_records"):
+                return
+            if page_token is None and page < MAX_PAGE:
+                page += 1
+                continue
+            next_token = info.get("next_page_token")
+            if not tokens:
+                raise SelectionTooLarge(
+                    "criteria: the search matches more than %d %s records, more than Bigin's search can reach; "
+                    "nothing was changed. Use narrower criteria (for example split by name or date), or all_records"
+                    % (SEARCH_LIMIT, self.module_name))
+            if not isinstance(next_token, str) or not next_token:
+                raise BiginAPIError(result.status, None, "listing %s: more records remain but the API gave no "
+                                    "next_page_token" % self.module_name)
+            page_token = next_token
+
+    def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """Every record of the module, in Bigin's order."""
+        refs: list[RecordRef] = []
+        for records in self._pages(self.module_name, {"fields": self._fields(fields)},
+                                   "listing %s" % self.module_name, tokens=True):
+            refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
+        return refs
+
+    def search(self, criteria: str, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning."""
+        refs: list[RecordRef] = []
+        params = {"criteria": criteria, "fields": self._fields(fields)}
+        try:
+            for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
+                                       tokens=False):
+                refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
+        except BiginAPIError as exc:
+            if exc.code == "OAUTH_SCOPE_MISMATCH":
+                # Bigin says only "Unauthorized": name what search needs besides the module's READ.
+                raise BiginAPIError(exc.http_status, exc.code, "searching %s needs the scope %s besides "
+                                    "ZohoBigin.modules.%s.READ (Bigin said: %s)"
+                                    % (self.module_name, SEARCH_SCOPE, self.module_name.lower(), exc.message),
+                                    exc.details) from None
+            raise
+        return refs
+
+    def get(self, record_id: str, fields: t.Sequence[str] = ()) -> RecordRef | None:
+        """One record, or None when Bigin does not know it (204)."""
+        label = "%s/%s" % (self.module_name, record_id)
+        result = self.client.request("GET", "%s/%s" % (self.module_name, record_id), label,
+                                     params={"fields": self._fields(fields)})
+        if result.status == 204:
+            return None
+        records = [record for record in _json_body(result.body, result.status, label)["data"]
+                   if isinstance(record, dict) and str(record.get("id")) == record_id]
+        return RecordRef.from_record(self.module_name, records[0]) if records else None
+
+    def select(self, selection: Selection, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept)."""
+        if selection.ids is not None:
+            return [RecordRef(self.module_name, record_id) for record_id in selection.ids]
+        if selection.criteria is not None:
+            return self.search(selection.criteria, fields)
+        return self.list_all(fields)
