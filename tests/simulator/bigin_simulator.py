@@ -52,6 +52,11 @@ import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
+if __package__:
+    from . import records as records_api
+else:  # run as a script: its directory is on sys.path
+    import records as records_api  # pylint: disable=import-error
+
 __all__ = [
     "BiginSimulator",
     "ERRORS",
@@ -92,6 +97,7 @@ ERRORS = {
     "INVALID_DATA_NO_PHOTO": ("INVALID_DATA", 400, "No such photo exists"),
     "TOO_MANY_REQUESTS": ("TOO_MANY_REQUESTS", 429, "Too many requests"),
 }
+ERRORS.update(records_api.RECORD_ERRORS)
 
 #: Keys of :data:`ERRORS` that are documented on the Delete Photo API page.
 SEED_ERROR_KEYS = (
@@ -522,7 +528,8 @@ class BiginSimulator:
             self.rejected_token_answer = "INVALID_TOKEN"
             # The api_domain of token answers (None: this simulator's own URL, as Zoho names its API host).
             self.token_api_domain = None
-            self._records = {}  # (module, id) -> {"photo": bytes|None}
+            self._records = {}  # (module, id) -> {"photo": bytes|None, "image_id": str|None, "fields": dict}
+            self._page_tokens = {}  # listing page token -> {"binding", "offset", "expires_at"}
             self._tokens = {}  # token -> {"scopes": tuple, "expires_at": float}
             self._clients = {}  # client_id -> secret
             self._refresh = {}  # refresh token -> {"client_id", "scopes", "revoked", "mints": deque}
@@ -636,9 +643,28 @@ class BiginSimulator:
             self._expiry_triggers.append([int(n_requests), tokens])
 
     # -- records ----------------------------------------------------------------
-    def add_record(self, module, record_id, photo=None):
+    def add_record(self, module, record_id, photo=None, fields=None):
+        """A record; ``fields`` (API name -> value, lookups as {"id", "name"}) is what Get Records returns."""
         with self._lock:
-            self._records[(module, str(record_id))] = {"photo": bytes(photo) if photo is not None else None}
+            rec = {"photo": None, "image_id": None, "fields": dict(fields or {})}
+            self._records[(module, str(record_id))] = rec
+            self._put_photo(rec, photo)
+
+    @staticmethod
+    def _put_photo(rec, photo):
+        # Record_Image follows the photo: a new opaque value on each upload, null after delete.
+        rec["photo"] = bytes(photo) if photo is not None else None
+        rec["image_id"] = records_api.image_marker() if photo is not None else None
+
+    def record_image(self, module, record_id):
+        """The record's Record_Image value (None: no photo)."""
+        with self._lock:
+            return self._records[(module, str(record_id))]["image_id"]
+
+    def expire_page_tokens(self):
+        with self._lock:
+            for state in self._page_tokens.values():
+                state["expires_at"] = 0.0
 
     def remove_record(self, module, record_id):
         with self._lock:
@@ -655,7 +681,7 @@ class BiginSimulator:
 
     def set_photo(self, module, record_id, photo):
         with self._lock:
-            self._records[(module, str(record_id))]["photo"] = bytes(photo) if photo is not None else None
+            self._put_photo(self._records[(module, str(record_id))], photo)
 
     def photo(self, module, record_id):
         with self._lock:
@@ -888,7 +914,7 @@ class BiginSimulator:
             self._log.append(entry)
         try:
             if kind == "api":
-                resp = self._handle_api(method, path, headers, body)
+                resp = self._handle_api(method, path, headers, body, query)
             elif kind == "token":
                 resp = self._handle_token(method, path, query, headers, body, entry)
             else:
@@ -925,6 +951,10 @@ class BiginSimulator:
             html = b"<html><head><title>401 Unauthorized</title></head><body>Unauthorized</body></html>"
             return _Response(401, html, [("Content-Type", "text/html;charset=UTF-8")], code="HTTP_401")
         return self._error(answer)
+
+    @staticmethod
+    def _empty():
+        return _Response(204, b"", code="NO_CONTENT")
 
     @staticmethod
     def _json(status, obj, code=None):
@@ -975,7 +1005,7 @@ class BiginSimulator:
             return _Response(p["status"], p["body"], p["headers"], code="INJECTED_%d" % p["status"])
         raise AssertionError(fault.action)
 
-    def _handle_api(self, method, path, headers, body):
+    def _handle_api(self, method, path, headers, body, query=None):
         with self._lock:
             self._in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
@@ -1002,13 +1032,13 @@ class BiginSimulator:
                 resp.chaos = chaos
                 return resp
             if chaos is not None and fault is None:  # truncate, expire_token: shape the real answer
-                resp = self._process_api(method, path, headers, body)
+                resp = self._process_api(method, path, headers, body, query)
                 if chaos == "truncate" and resp.status == 200 and method == "GET":
                     resp.action = "truncate"
                 resp.chaos = chaos
                 return resp
             if chaos is not None:
-                resp = self._chaos_apply(fault, method, path, headers, body)
+                resp = self._chaos_apply(fault, method, path, headers, body, query)
                 resp.chaos = chaos
                 return resp
             if over:
@@ -1019,30 +1049,31 @@ class BiginSimulator:
                 if fault.action == "drop":
                     if fault.params["when"] == "before":
                         return _Response(0, action="drop")
-                    resp = self._process_api(method, path, headers, body)
+                    resp = self._process_api(method, path, headers, body, query)
                     resp.action = "drop"
                     return resp
                 return self._fault_response(fault)
-            return self._process_api(method, path, headers, body)
+            return self._process_api(method, path, headers, body, query)
         finally:
             with self._lock:
                 self._in_flight -= 1
 
-    def _chaos_apply(self, fault, method, path, headers, body):
+    def _chaos_apply(self, fault, method, path, headers, body, query=None):
         if fault.action == "drop":
             if fault.params["when"] == "before":
                 return _Response(0, action="drop")
-            resp = self._process_api(method, path, headers, body)
+            resp = self._process_api(method, path, headers, body, query)
             resp.action = "drop"
             return resp
         return self._fault_response(fault)
 
-    def _process_api(self, method, path, headers, body):
+    def _process_api(self, method, path, headers, body, query=None):
         with self._lock:
             m = PHOTO_PATH_RE.match(path)
-            if not m:
+            route = None if m else records_api.match(path)
+            if not m and not route:
                 return self._error("INVALID_URL_PATTERN")
-            module, record_id = m.group(2), m.group(3)
+            module, record_id = (m.group(2), m.group(3)) if m else (route[1], route[2])
             # authentication
             am = AUTH_RE.match(headers.get("Authorization") or "")
             if not am:
@@ -1059,8 +1090,10 @@ class BiginSimulator:
             if module not in MODULES or module in self._disabled:
                 return self._error("INVALID_MODULE")
             # scope
-            if not _scope_allows(tok["scopes"], module, method):
+            if not _scope_allows(tok["scopes"], module, method if m else "GET"):
                 return self._error("OAUTH_SCOPE_MISMATCH")
+            if route:
+                return records_api.handle(self, method, module, record_id, query or {}, tok)
             if method == "DELETE" and not self._delete_images:
                 return self._error("NO_PERMISSION")
             # record
@@ -1093,7 +1126,7 @@ class BiginSimulator:
             if method == "DELETE":
                 if rec["photo"] is None:
                     return self._error("INVALID_DATA_NO_PHOTO")
-                rec["photo"] = None
+                self._put_photo(rec, None)
                 return self._json(
                     200, {"code": "SUCCESS", "details": {}, "message": "Photo deleted", "status": "success"},
                     code="SUCCESS")
@@ -1107,7 +1140,7 @@ class BiginSimulator:
                 return self._error("INVALID_DATA_IMAGE_SIZE")
             if image_type(content) is None:
                 return self._error("INVALID_DATA_IMAGE_FORMAT")
-            rec["photo"] = bytes(content)
+            self._put_photo(rec, content)
             return self._json(
                 200, {"code": "SUCCESS", "details": {}, "message": "photo uploaded successfully", "status": "success"},
                 code="SUCCESS")

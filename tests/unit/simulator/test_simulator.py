@@ -137,7 +137,8 @@ def test_disabled_and_unsupported_modules_by_setting(sim):
         "/bigin/v2/Contacts/photo",
         "/bigin/v2/%s/photo" % CONTACT,
         "/bigin/v2/Contacts/%s/photo/" % CONTACT,
-        "/bigin/v2/Contacts/%s" % CONTACT,
+        "/bigin/v2/Contacts/%s/" % CONTACT,
+        "/bigin/v2/Contacts/page",
         "/",
     ],
 )

@@ -1,0 +1,115 @@
+#!/usr/bin/python
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigin_record_info
+short_description: Read Zoho Bigin records chosen by ID, by search criteria, or all of them
+version_added: 1.1.0
+description:
+  - Returns the records of a Zoho Bigin module (Contacts, Companies, Products) with the fields asked for,
+    and whether each has a photo.
+  - Chooses the records by ID (O(record_id)), by a search (O(criteria)) or takes every record (O(all_records)).
+  - Read-only.
+author:
+  - zoho.bigin maintainers (@zoho-bigin)
+extends_documentation_fragment:
+  - zoho.bigin.connection
+  - zoho.bigin.records
+  - zoho.bigin.attributes
+  - zoho.bigin.attributes.info_module
+options:
+  fields:
+    description:
+      - API names of the fields to return, such as V(Last_Name) or V(Account_Name); at most 48.
+      - C(id) and C(Record_Image) are always read (C(Record_Image) gives RV(records[].has_photo)).
+      - Default for V(Contacts) C(First_Name), C(Last_Name), C(Email); for V(Accounts) C(Account_Name);
+        for V(Products) C(Product_Name).
+    type: list
+    elements: str
+notes:
+  - With O(criteria) or O(all_records), one request per 200 records. With O(record_id), one request per record.
+seealso:
+  - module: zoho.bigin.bigin_photo
+  - module: zoho.bigin.bigin_photo_info
+  - name: Bigin Get Records API
+    description: The API reference of the listing this module reads.
+    link: https://www.bigin.com/developer/docs/apis/v2/get-records.html
+"""
+
+EXAMPLES = r"""
+- name: Which companies have no photo?
+  zoho.bigin.bigin_record_info:
+    module: Companies
+    all_records: true
+    access_token: "{{ bigin_access_token }}"
+  register: companies
+
+- name: Report them
+  ansible.builtin.debug:
+    msg: "{{ companies.records | rejectattr('has_photo') | map(attribute='Account_Name') | list }}"
+
+- name: Contacts whose last name starts with Old, with their company
+  zoho.bigin.bigin_record_info:
+    module: Contacts
+    criteria: "(Last_Name:starts_with:Old)"
+    fields: [Last_Name, Email, Account_Name]
+    access_token: "{{ bigin_access_token }}"
+  register: old_contacts
+"""
+
+RETURN = r"""
+records:
+  description:
+    - One entry per record, in the order Bigin gave them (with O(record_id), in the order given).
+    - Each has the requested fields as Bigin returned them, besides the keys below; a lookup field is a dict
+      such as C({"id": "3000000040001", "name": "Zylker"}).
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "3000000038009", "found": true, "has_photo": false, "First_Name": "Ada", "Last_Name": "Old",
+            "Email": "ada@old.example"}]
+  contains:
+    id:
+      description: The record ID.
+      type: str
+      sample: "3000000038009"
+    found:
+      description: Whether the record exists (false for an unknown O(record_id)).
+      type: bool
+    has_photo:
+      description: Whether the record has a photo (from its C(Record_Image) field); null when not found.
+      type: bool
+    error:
+      description: Why this record could not be read, with C(code), C(http_status), C(message), C(resolution), C(details).
+      type: dict
+      returned: when this record failed
+error:
+  description: The first record's error, when the task failed.
+  returned: failure
+  type: dict
+"""
+
+from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._record_info import RecordInfoService
+
+
+class BiginRecordInfo(BiginModule):
+    argument_spec = {
+        "fields": {"type": "list", "elements": "str"},
+    }
+
+    def run(self) -> None:
+        service = RecordInfoService(self.client, self.module_name, self.params["fields"])
+        infos = self.results_for(self.select_records(service.fields), service.result_for)
+        self.finish(self.run_records(infos, service.read), service.render)
+
+
+def main() -> None:
+    BiginRecordInfo.execute()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Records and search for the Bigin simulator: Get Records, Get Record, Search Records.
+
+Standard library only.  Shapes follow Bigin's v2 docs and recorded real traffic
+(``info`` block keys, ids as strings, lookups as ``{"id", "name"}``, 204 with an
+empty body for no records); where Bigin's behaviour is undocumented, Zoho CRM's
+(v2+, which Bigin's API follows).
+
+* ``GET /bigin/{v}/{Module}?fields=...&per_page=&page=|page_token=`` — ``fields``
+  required (at most 50); ``page`` reaches the first 2,000 records; beyond,
+  ``page_token`` (opaque, 24 h, bound to module/fields/per_page) without ``page``.
+* ``GET /bigin/{v}/{Module}/{id}[?fields=...]`` — 204 for an unknown id.
+* ``GET /bigin/{v}/{Module}/search?criteria=...`` — ``equals``, ``not_equal``,
+  ``starts_with``, ``ends_with``, ``in``; ``and``/``or`` in parentheses; at most
+  2,000 records; needs ``ZohoSearch.securesearch.READ`` besides the module's READ.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+import typing as t
+
+RECORDS_PATH_RE = re.compile(r"^/bigin/(v1|v2)/([A-Za-z_]+)(?:/([0-9]+|search))?$")
+SEARCH_SCOPES = ("ZohoSearch.securesearch.READ", "ZohoSearch.securesearch.ALL")
+MAX_FIELDS = 50
+MAX_PER_PAGE = 200
+DISCRETE_LIMIT = 2000
+PAGE_TOKEN_LIFETIME = 24 * 3600.0
+OPERATORS = ("equals", "not_equal", "starts_with", "ends_with", "in")
+#: Not filterable in search (Bigin says so of Record_Image).
+UNSEARCHABLE = ("Record_Image",)
+
+#: key -> (code, HTTP status, message); merged into the simulator's ERRORS table.
+RECORD_ERRORS: dict[str, tuple[str, int, str]] = {
+    "REQUIRED_PARAM_MISSING_FIELDS": ("REQUIRED_PARAM_MISSING", 400, "One of the expected parameter is missing"),
+    "LIMIT_EXCEEDED_FIELDS": ("LIMIT_EXCEEDED", 400, "the given fields exceeds the maximum limit of 50"),
+    "INVALID_DATA_PARAM": ("INVALID_DATA", 400, "invalid data"),
+    "DISCRETE_PAGINATION_LIMIT_EXCEEDED": (
+        "DISCRETE_PAGINATION_LIMIT_EXCEEDED", 400,
+        "cannot fetch more than 2000 records. Please use the page_token param to fetch more records"),
+    "AMBIGUITY_DURING_PROCESSING": (
+        "AMBIGUITY_DURING_PROCESSING", 400, "Either page or page_token should be given, but not both"),
+    "EXPIRED_VALUE": ("EXPIRED_VALUE", 400, "page_token expired"),
+    "TOKEN_BOUND_DATA_MISMATCH": (
+        "TOKEN_BOUND_DATA_MISMATCH", 400, "the page_token is bound to other parameters than the ones given"),
+    "INVALID_QUERY": ("INVALID_QUERY", 400, "invalid query formed"),
+}
+
+
+def match(path: str) -> tuple[str, str, str | None] | None:
+    """(version, module, rest) of a records URL, or None. Photo URLs (…/photo) never match."""
+    m = RECORDS_PATH_RE.match(path)
+    return (m.group(1), m.group(2), m.group(3)) if m else None
+
+
+def image_marker() -> str:
+    """A new opaque Record_Image value (Zoho uses long hex ids); changes on each upload."""
+    return secrets.token_hex(48)
+
+
+class QueryError(ValueError):
+    pass
+
+
+# -- criteria ----------------------------------------------------------------------------
+
+Node = t.Tuple[str, t.Any]
+
+
+def parse_criteria(text: str) -> Node:
+    """Parse ``(F:op:v)``, ``((A)and(B))``, ``(A)or(B)`` into a tree; QueryError when malformed."""
+    node, pos = _parse_seq(text, 0)
+    if pos != len(text):
+        raise QueryError("trailing text at %d" % pos)
+    return node
+
+
+def _parse_seq(text: str, pos: int) -> tuple[Node, int]:
+    items = []
+    joiner = None
+    while True:
+        node, pos = _parse_group(text, pos)
+        items.append(node)
+        rest = text[pos:]
+        word = "and" if rest.lower().startswith("and(") else "or" if rest.lower().startswith("or(") else None
+        if word is None:
+            break
+        if joiner not in (None, word):
+            raise QueryError("and/or mixed without parentheses")
+        joiner = word
+        pos += len(word)
+    return (items[0] if len(items) == 1 else (joiner or "and", items)), pos
+
+
+def _parse_group(text: str, pos: int) -> tuple[Node, int]:
+    if pos >= len(text) or text[pos] != "(":
+        raise QueryError("expected ( at %d" % pos)
+    if text.startswith("(", pos + 1):
+        node, pos = _parse_seq(text, pos + 1)
+        if pos >= len(text) or text[pos] != ")":
+            raise QueryError("expected ) at %d" % pos)
+        return node, pos + 1
+    end = pos + 1
+    while end < len(text) and not (text[end] == ")" and text[end - 1] != "\\"):
+        end += 1
+    if end >= len(text):
+        raise QueryError("unclosed condition")
+    parts = text[pos + 1:end].split(":", 2)
+    if len(parts) != 3 or not re.match(r"^[A-Za-z$][A-Za-z0-9_]*$", parts[0]) or parts[1] not in OPERATORS:
+        raise QueryError("bad condition %r" % text[pos + 1:end])
+    if parts[0] in UNSEARCHABLE:
+        raise QueryError("field not searchable")
+    value = parts[2].replace("\\(", "(").replace("\\)", ")")
+    return ("cond", (parts[0], parts[1], value)), end + 1
+
+
+def _text(value: t.Any) -> list[str]:
+    """What a field value compares as: a lookup by its name or its id."""
+    if isinstance(value, dict):
+        return [str(value.get("name", "")), str(value.get("id", ""))]
+    return ["" if value is None else str(value)]
+
+
+def evaluate(node: Node, record: dict[str, t.Any]) -> bool:
+    kind, body = node
+    if kind == "and":
+        return all(evaluate(n, record) for n in body)
+    if kind == "or":
+        return any(evaluate(n, record) for n in body)
+    field, op, value = body
+    texts = [x.lower() for x in _text(record.get(field))]
+    wanted = value.lower()
+    if op == "equals":
+        return wanted in texts
+    if op == "not_equal":
+        return wanted not in texts
+    if op == "starts_with":
+        return any(x.startswith(wanted) for x in texts)
+    if op == "ends_with":
+        return any(x.endswith(wanted) for x in texts)
+    return any(x in [v.strip().lower() for v in value.split(",")] for x in texts)  # in
+
+
+# -- the handlers -----------------------------------------------------------------------
+
+
+def _view(module: str, record_id: str, rec: dict[str, t.Any], fields: list[str] | None) -> dict[str, t.Any]:
+    full = dict(rec.get("fields") or {})
+    full["Record_Image"] = rec.get("image_id")
+    full["id"] = record_id
+    if fields is None:
+        return full
+    out = {name: full.get(name) for name in fields if name != "id"}
+    out["id"] = record_id
+    return out
+
+
+def _sorted(sim: t.Any, module: str) -> list[tuple[str, dict[str, t.Any]]]:
+    # Like real Bigin: sort_by id, sort_order desc.
+    items = [(rid, rec) for (mod, rid), rec in sim._records.items() if mod == module]
+    items.sort(key=lambda item: int(item[0]) if item[0].isdigit() else 0, reverse=True)
+    return items
+
+
+def _fields_param(sim: t.Any, query: dict[str, str], required: bool) -> tuple[list[str] | None, t.Any]:
+    raw = query.get("fields")
+    if raw is None or not raw.strip():
+        if required:
+            return None, sim._error("REQUIRED_PARAM_MISSING_FIELDS", details={"param_name": "fields"})
+        return None, None
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    if len(names) > MAX_FIELDS:
+        return None, sim._error("LIMIT_EXCEEDED_FIELDS", details={"limit": MAX_FIELDS, "param_name": "fields"})
+    return names, None
+
+
+def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: int, high: int | None):
+    raw = query.get(name)
+    if raw is None:
+        return default, None
+    if not raw.isdigit() or int(raw) < low or (high is not None and int(raw) > high):
+        return None, sim._error("INVALID_DATA_PARAM", details={"param_name": name})
+    return int(raw), None
+
+
+def handle(sim: t.Any, method: str, module: str, rest: str | None, query: dict[str, str], token: dict) -> t.Any:
+    """Answer a records request (authentication and module already checked by the caller; lock held)."""
+    if method != "GET":
+        return sim._error("INVALID_REQUEST_METHOD")
+    if rest == "search":
+        if not any(scope in token["scopes"] for scope in SEARCH_SCOPES):
+            return sim._error("OAUTH_SCOPE_MISMATCH")
+        return _search(sim, module, query)
+    if rest is not None:
+        fields, err = _fields_param(sim, query, required=False)
+        if err:
+            return err
+        rec = sim._records.get((module, rest))
+        if rec is None:
+            return sim._empty()
+        return sim._json(200, {"data": [_view(module, rest, rec, fields)]}, code="SUCCESS")
+    return _list(sim, module, query)
+
+
+def _list(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
+    fields, err = _fields_param(sim, query, required=True)
+    if err:
+        return err
+    per_page, err = _int_param(sim, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
+    if err:
+        return err
+    if "page" in query and "page_token" in query:
+        return sim._error("AMBIGUITY_DURING_PROCESSING", details={"param_names": ["page", "page_token"]})
+    binding = (module, tuple(fields), per_page)
+    if "page_token" in query:
+        state = sim._page_tokens.get(query["page_token"])
+        if state is None:
+            return sim._error("INVALID_DATA_PARAM", details={"param_name": "page_token"})
+        if state["expires_at"] <= time.monotonic():
+            return sim._error("EXPIRED_VALUE", details={"param_name": "page_token"})
+        if state["binding"] != binding:
+            return sim._error("TOKEN_BOUND_DATA_MISMATCH", details={"param_name": "page_token"})
+        start, page = state["offset"], None
+    else:
+        page, err = _int_param(sim, query, "page", 1, 1, None)
+        if err:
+            return err
+        if page * per_page > DISCRETE_LIMIT:
+            return sim._error("DISCRETE_PAGINATION_LIMIT_EXCEEDED", details={"limit": DISCRETE_LIMIT})
+        start = (page - 1) * per_page
+    items = _sorted(sim, module)
+    chunk = items[start:start + per_page]
+    if not chunk:
+        return sim._empty()
+    more = start + per_page < len(items)
+    next_token = None
+    if more:
+        next_token = secrets.token_hex(40)
+        sim._page_tokens[next_token] = {"binding": binding, "offset": start + per_page,
+                                        "expires_at": time.monotonic() + PAGE_TOKEN_LIFETIME}
+    info = {
+        "per_page": per_page,
+        "next_page_token": next_token,
+        "count": len(chunk),
+        "sort_by": "id",
+        "page": page if page is not None else start // per_page + 1,
+        "previous_page_token": None,
+        "page_token_expiry": None if next_token is None else _expiry_text(),
+        "sort_order": "desc",
+        "more_records": more,
+    }
+    data = [_view(module, rid, rec, fields) for rid, rec in chunk]
+    return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
+
+
+def _expiry_text() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + PAGE_TOKEN_LIFETIME))
+
+
+def _search(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
+    criteria = query.get("criteria")
+    if not criteria:
+        return sim._error("REQUIRED_PARAM_MISSING_FIELDS", details={"param_name": "criteria"})
+    try:
+        tree = parse_criteria(criteria)
+    except QueryError:
+        return sim._error("INVALID_QUERY", details={"reason": "invalid criteria"})
+    fields, err = _fields_param(sim, query, required=False)
+    if err:
+        return err
+    per_page, err = _int_param(sim, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
+    if err:
+        return err
+    page, err = _int_param(sim, query, "page", 1, 1, None)
+    if err:
+        return err
+    if page * per_page > DISCRETE_LIMIT:
+        return sim._error("DISCRETE_PAGINATION_LIMIT_EXCEEDED", details={"limit": DISCRETE_LIMIT})
+    matches = [(rid, rec) for rid, rec in _sorted(sim, module) if evaluate(tree, _view(module, rid, rec, None))]
+    start = (page - 1) * per_page
+    chunk = matches[start:start + per_page]
+    if not chunk:
+        return sim._empty()
+    info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": start + per_page < len(matches)}
+    data = [_view(module, rid, rec, fields) for rid, rec in chunk]
+    return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
