@@ -4,9 +4,10 @@
 
 This file is private to the collection: its API may change without notice.
 
-Request budget per record: absent and info use one GET, plus one DELETE when
-there is a photo to delete; present uses one GET, plus one POST when the photo
-must change.  A GET reads the image only when its bytes are needed (backup,
+Request budget per record chosen by id: absent and info use one GET, plus one
+DELETE when there is a photo to delete; present uses one GET, plus one POST when
+the photo must change.  A record from a listing (criteria, all_records) carries
+its Record_Image: no GET unless the bytes are needed (see PhotoService.current).  A GET reads the image only when its bytes are needed (backup,
 diff, comparison) or it is small enough that reading it keeps the pooled
 connection alive for the next record; of a larger one only the first bytes
 are read, to make sure it is an image.

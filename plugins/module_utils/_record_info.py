@@ -25,7 +25,7 @@ DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 class RecordInfo(RecordResult):
-    """One record as read: None until read for an id, else the RecordRef (None when Bigin does not know it)."""
+    """One record as read; ``found`` is None until an id given by the user is read, False when Bigin does not know it."""
 
     def __init__(self, ref: RecordRef):
         super().__init__(ref.module_name, ref.record_id, ref)

@@ -46,8 +46,12 @@ options:
       - The directory is created (mode 0700) if it does not exist.
     type: path
 notes:
-  - The photo's presence is read with one GET per record; the image itself is downloaded only when its bytes
-    are needed (O(backup_dir), diff mode, O(force) comparison) or it is small.
+  - With O(record_id), the photo's presence is read with one GET per record; the image itself is downloaded
+    only when its bytes are needed (O(backup_dir), diff mode, O(force) comparison) or it is small.
+  - With O(criteria) or O(all_records), the listing (one request per 200 records) says which records have a
+    photo. V(absent) sends a DELETE only where there is one, and a GET first only for O(backup_dir) or diff
+    mode; V(present) with O(force=false) sends a POST only where there is none and no GET; with O(force=true),
+    a GET only where there is a photo.
   - A task with several records works on all of them even when some fail, then fails if any failed.
     After an error that cannot depend on the record (a rejected token, a missing OAuth scope, an unknown module),
     the records not yet started are not attempted. Per-record refusals (no permission on the record, a locked
@@ -91,6 +95,21 @@ EXAMPLES = r"""
     backup_dir: /var/backups/bigin-photos
     access_token: "{{ bigin_access_token }}"
 
+- name: Delete the photos of every contact whose email is at the old domain (needs ZohoSearch.securesearch.READ)
+  zoho.bigin.bigin_photo:
+    module: Contacts
+    criteria: "(Email:ends_with:@old-company.example)"
+    state: absent
+    access_token: "{{ bigin_access_token }}"
+
+- name: Give every product without a photo the default one
+  zoho.bigin.bigin_photo:
+    module: Products
+    all_records: true
+    src: files/default-product.png
+    force: false
+    access_token: "{{ bigin_access_token }}"
+
 - name: Set the connection once for every zoho.bigin module, with refresh credentials
   module_defaults:
     group/zoho.bigin.all:
@@ -115,7 +134,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 records:
-  description: One entry per requested record, in the order given.
+  description: One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
   returned: always
   type: list
   elements: dict

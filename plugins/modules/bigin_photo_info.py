@@ -31,6 +31,13 @@ EXAMPLES = r"""
     access_token: "{{ bigin_access_token }}"
   register: photos
 
+- name: Which products have a photo? (one listing request per 200 products, a GET only for those with one)
+  zoho.bigin.bigin_photo_info:
+    module: Products
+    all_records: true
+    access_token: "{{ bigin_access_token }}"
+  register: product_photos
+
 - name: List the contacts with a photo
   ansible.builtin.debug:
     msg: "{{ photos.records | selectattr('present') | map(attribute='record_id') | list }}"
@@ -38,7 +45,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 records:
-  description: One entry per requested record, in the order given.
+  description: One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
   returned: always
   type: list
   elements: dict
