@@ -297,7 +297,7 @@ def test_record_info_default_fields(sim: BiginSimulator, play: Play) -> None:
 ])
 @pytest.mark.parametrize("module", ["bigin_photo", "bigin_record_info"])
 def test_selection_input_errors_before_any_request(ssim: BiginSimulator, play: Play, module: str,
-                                                  options: dict[str, t.Any], words: list[str]) -> None:
+                                                   options: dict[str, t.Any], words: list[str]) -> None:
     seed(ssim, 2)
     args = dict({"module": "Contacts"}, **options)
     if module == "bigin_photo":
