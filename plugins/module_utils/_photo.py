@@ -21,22 +21,14 @@ import os
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import (  # noqa: F401  # InputError, shown: re-exported
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BackupError,
     BiginAPIError,
     InputError,
     excerpt,
-    shown,
-)
-from ansible_collections.zoho.bigin.plugins.module_utils._records import (  # noqa: F401  # re-exported
-    MODULE_NAMES,
-    RECORD_ID_PATTERN,
-    RecordRef,
-    RecordResult,
-    module_api_name,
-    record_ids,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 10000000

@@ -64,8 +64,8 @@ RETURN = r"""
 records:
   description:
     - One entry per record, in the order Bigin gave them (with O(record_id), in the order given).
-    - Each has the requested fields as Bigin returned them, besides the keys below; a lookup field is a dict
-      such as C({"id": "3000000040001", "name": "Zylker"}).
+    - Each has the requested fields as Bigin returned them, besides the keys below; a lookup field
+      (such as C(Account_Name) of a contact) is a dict with C(id) and C(name).
   returned: always
   type: list
   elements: dict

@@ -27,12 +27,14 @@ def ansible_doc(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def docs() -> dict[str, t.Any]:
-    proc = ansible_doc("--json", "zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info")
+    proc = ansible_doc("--json", "zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info",
+                       "zoho.bigin.bigin_record_info")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
-@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info"])
+@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info",
+                                  "zoho.bigin.bigin_record_info"])
 def test_text_rendering_has_every_section(name: str) -> None:
     proc = ansible_doc(name)
     assert proc.returncode == 0, proc.stderr
@@ -41,10 +43,11 @@ def test_text_rendering_has_every_section(name: str) -> None:
         assert section in proc.stdout, section
 
 
-@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info"])
+@pytest.mark.parametrize("name", ["zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info",
+                                  "zoho.bigin.bigin_record_info"])
 def test_connection_options_and_attributes_come_from_the_fragments(docs: dict[str, t.Any], name: str) -> None:
     doc = docs[name]["doc"]
-    assert CONNECTION_OPTIONS | {"module", "record_id", "concurrency"} <= set(doc["options"])
+    assert CONNECTION_OPTIONS | {"module", "record_id", "criteria", "all_records", "concurrency"} <= set(doc["options"])
     attributes = doc["attributes"]
     assert attributes["check_mode"]["support"] == "full"
     assert attributes["action_group"]["membership"] == ["zoho.bigin.all"]
@@ -55,10 +58,12 @@ def test_photo_examples_cover_the_documented_scenarios(docs: dict[str, t.Any]) -
     examples = yaml.safe_load(docs["zoho.bigin.bigin_photo"]["examples"])
     tasks = [task for entry in examples for task in entry.get("block", [entry])]
     photo = [task["zoho.bigin.bigin_photo"] for task in tasks if "zoho.bigin.bigin_photo" in task]
-    assert any(p.get("state") == "absent" and isinstance(p["record_id"], str) and p["record_id"].isdigit()
+    assert any(p.get("state") == "absent" and isinstance(p.get("record_id"), str) and p["record_id"].isdigit()
                for p in photo), "delete one photo"
-    assert any(p.get("state") == "absent" and (isinstance(p["record_id"], list) or "{{" in p["record_id"])
+    assert any(p.get("state") == "absent" and (isinstance(p.get("record_id"), list) or "{{" in p.get("record_id", ""))
                for p in photo), "delete many"
+    assert any(p.get("state") == "absent" and p.get("criteria") for p in photo), "delete by search"
+    assert any(p.get("all_records") and p.get("force") is False for p in photo), "default photo where none"
     assert any("src" in p for p in photo), "upload"
     assert any(p.get("state") == "absent" and "backup_dir" in p for p in photo), "backup then delete"
     defaults = [entry["module_defaults"]["group/zoho.bigin.all"] for entry in examples if "module_defaults" in entry]

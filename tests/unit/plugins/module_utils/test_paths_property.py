@@ -23,7 +23,8 @@ from hypothesis import strategies as st
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, Transport, new_session
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import InputError, module_api_name, record_ids
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._records import module_api_name, record_ids
 from tests.simulator.bigin_simulator import BiginSimulator
 
 SAFE_PATH = re.compile(r"\A/bigin/v[12]/(Contacts|Accounts|Products)/[0-9]{1,19}/photo\Z")

@@ -33,9 +33,8 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     PhotoState,
     check_backup_dir,
     image_type,
-    module_api_name,
-    record_ids,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._records import module_api_name, record_ids
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 TOKEN = "1000.photo-unit.7e21"
