@@ -67,9 +67,11 @@ def plays(sim: BiginSimulator, selection: dict[str, t.Any], creds: dict[str, str
              "tasks": [task]}]
 
 
+Rows = t.List[t.Dict[str, t.Any]]
+
+
 def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
-             latency_s: float, startup: float, uri_per_item: float | None) -> tuple[list[dict[str, t.Any]],
-                                                                                      list[dict[str, t.Any]]]:
+             latency_s: float, startup: float, uri_per_item: float | None) -> tuple[Rows, Rows]:
     """Measure the rows with ``runner`` (bench_photo.Runner); return (rows, targets)."""
     rows: list[dict[str, t.Any]] = []
     for key, label in (("select-all", "all_records absent"), ("select-ids", "list by ids absent")):
@@ -113,8 +115,7 @@ def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records:
 
 
 def measure_all(records: int, pct: float, latency_ms: float, limit: int, uri_per_item: float | None,
-                startup: float | None = None, verbose: bool = False) -> tuple[float, list[dict[str, t.Any]],
-                                                                               list[dict[str, t.Any]]]:
+                startup: float | None = None, verbose: bool = False) -> tuple[float, Rows, Rows]:
     """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
     from benchmarks.bench_photo import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Runner
 
