@@ -392,7 +392,8 @@ class BiginClient:
                 refreshed = True
                 continue
             if error.code == "OAUTH_SCOPE_MISMATCH":
-                error.needs_scope(required_scopes(method, path.lstrip("/").split("/")[0]))
+                parts = path.lstrip("/").split("/")
+                error.needs_scope(required_scopes(method, parts[0], search=parts[1:2] == ["search"]))
             error.maybe_applied_before = maybe_applied
             raise error
 
@@ -401,11 +402,15 @@ class BiginClient:
 SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("DELETE",)}
 
 
-def required_scopes(method: str, module_name: str) -> str:
-    """The OAuth scopes, any one of which allows ``method`` on ``module_name``, in words."""
+def required_scopes(method: str, module_name: str, search: bool = False) -> str:
+    """The OAuth scopes, any one of which allows ``method`` on ``module_name``, in words.
+
+    Search needs ZohoSearch.securesearch.READ besides them.
+    """
     prefix = "ZohoBigin.modules." + module_name.lower()
     scopes = ["%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ())] + [prefix + ".ALL"]
-    return "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
+    text = "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
+    return "the scope ZohoSearch.securesearch.READ and " + text if search else text
 
 
 def check_success(result: HTTPResult) -> None:

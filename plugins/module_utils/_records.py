@@ -266,18 +266,10 @@ class RecordsService:
         """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning."""
         refs: list[RecordRef] = []
         params = {"criteria": criteria, "fields": self._fields(fields)}
-        try:
-            for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
-                                       tokens=False):
-                refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
-        except BiginAPIError as exc:
-            if exc.code == "OAUTH_SCOPE_MISMATCH":
-                # Bigin says only "Unauthorized": name what search needs besides the module's READ.
-                raise BiginAPIError(exc.http_status, exc.code, "searching %s needs the scope %s besides "
-                                    "ZohoBigin.modules.%s.READ (Bigin said: %s)"
-                                    % (self.module_name, SEARCH_SCOPE, self.module_name.lower(), exc.message),
-                                    exc.details) from None
-            raise
+        # A missing ZohoSearch.securesearch.READ is named by the client (see required_scopes).
+        for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
+                                   tokens=False):
+            refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
         return refs
 
     def get(self, record_id: str, fields: t.Sequence[str] = ()) -> RecordRef | None:
