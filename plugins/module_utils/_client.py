@@ -249,7 +249,7 @@ class Transport:
                         "%s %s failed after %d attempt(s): %s" % (method, label, attempt, _describe(exc))
                     ) from None
                 maybe_applied = maybe_applied or not never_sent
-                self._pause(label, _describe(exc), attempt, backoff(attempt))
+                self._pause(method, label, _describe(exc), attempt, backoff(attempt))
                 continue
             except (requests.exceptions.RequestException, Urllib3Error, ValueError) as exc:
                 # Anything else (bad URL, bad header value, ...) is not transient. Its text may
@@ -263,7 +263,7 @@ class Transport:
                 error = api_error_from_body(result.status, result.body or b"", result.headers)
                 wait = advised_wait(result.headers)
                 wait = backoff(attempt) if wait is None else min(wait, BACKOFF_CAP)
-                self._pause(label, "%s %s" % (result.status, error.code or "HTTP error"), attempt, wait)
+                self._pause(method, label, "%s %s" % (result.status, error.code or "HTTP error"), attempt, wait)
                 continue
             return result
 
@@ -287,9 +287,11 @@ class Transport:
         finally:
             response.close()
 
-    def _pause(self, label: str, reason: str, attempt: int, wait: float) -> None:
-        self.warn("%s: retrying after %s, attempt %d of %d, in %.1fs"
-                  % (label, reason, attempt + 1, self.max_retries + 1, wait))
+    def _pause(self, method: str, label: str, reason: str, attempt: int, wait: float) -> None:
+        # The method keeps the warnings of a record's GET and DELETE apart: Ansible shows a repeated
+        # warning text only once, which would hide a retry.
+        self.warn("%s %s: retrying after %s, attempt %d of %d, in %.1fs"
+                  % (method, label, reason, attempt + 1, self.max_retries + 1, wait))
         self.sleep(wait)
 
 

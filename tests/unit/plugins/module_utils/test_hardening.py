@@ -341,7 +341,7 @@ def test_short_body_is_retried_like_a_broken_connection() -> None:
     assert len(session.calls) == 2
     assert len(warnings) == 1
     assert warnings[0].startswith(
-        "Contacts/1: retrying after connection broken while reading the answer, attempt 2 of 2")
+        "GET Contacts/1: retrying after connection broken while reading the answer, attempt 2 of 2")
     # Out of retries: a transport error, not a short photo.
     session = FakeSession(FakeResponse(PNG_RED[:10], len(PNG_RED)))
     transport, warnings = fake_transport(session, 0)
@@ -590,8 +590,8 @@ def test_token_refresh_is_retried_after_a_500(sim: BiginSimulator, run: t.Callab
     assert result.rc == 0 and result["changed"] is True
     assert [e["status"] for e in sim.token_requests()] == [500, 200] and sim.tokens_issued == 1
     assert sim.photo("Contacts", RECORD) is None
-    retries = [w for w in module_warnings if w.startswith("OAuth token refresh: retrying")]
-    assert retries == ["OAuth token refresh: retrying after 500 INTERNAL_ERROR, attempt 2 of 2, in 0.0s"]
+    retries = [w for w in module_warnings if w.startswith("POST OAuth token refresh: retrying")]
+    assert retries == ["POST OAuth token refresh: retrying after 500 INTERNAL_ERROR, attempt 2 of 2, in 0.0s"]
 
 
 def test_lost_token_answer_costs_one_token(sim: BiginSimulator, run: t.Callable[..., Result],
@@ -602,5 +602,5 @@ def test_lost_token_answer_costs_one_token(sim: BiginSimulator, run: t.Callable[
                              refresh_token=REFRESH_TOKEN, token_cache=False, max_retries=1))
     assert result.rc == 0 and result["changed"] is True
     assert [e["status"] for e in sim.token_requests()] == [None, 200] and sim.tokens_issued == 2
-    assert any(w.startswith("OAuth token refresh: retrying after connection closed without an answer")
+    assert any(w.startswith("POST OAuth token refresh: retrying after connection closed without an answer")
                for w in module_warnings)

@@ -136,7 +136,7 @@ def test_retry_after_is_slept(rec: Recorder, sim: BiginSimulator) -> None:
     result = rec.send("GET")
     assert result.status == 200 and rec.statuses() == [429, 200]
     assert rec.waits == [2.0]
-    assert rec.warnings == ["Contacts/%s: retrying after 429 TOO_MANY_REQUESTS, attempt 2 of 4, in 2.0s" % RECORD]
+    assert rec.warnings == ["GET Contacts/%s: retrying after 429 TOO_MANY_REQUESTS, attempt 2 of 4, in 2.0s" % RECORD]
 
 
 def test_ratelimit_reset_without_retry_after_is_honoured_and_capped(rec: Recorder, sim: BiginSimulator) -> None:
@@ -293,7 +293,7 @@ def test_upload_is_resent_after_a_connect_error() -> None:
         session.close()
     assert str(info.value) == "POST Contacts/1 failed after 3 attempt(s): could not connect"
     assert len(waits) == 2
-    assert warnings[0].startswith("Contacts/1: retrying after could not connect, attempt 2 of 3")
+    assert warnings[0].startswith("POST Contacts/1: retrying after could not connect, attempt 2 of 3")
 
 
 class _ConnectTimeoutSession:
