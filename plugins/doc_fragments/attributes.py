@@ -43,3 +43,17 @@ attributes:
     support: N/A
     details: This module never changes anything.
 """
+
+    # Modules that write files on the host they run on (bigin_photo_export).
+    FILES = r"""
+options: {}
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Photos are read as in a normal run; no file, directory or manifest is written or removed.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: For every record, C(before) and C(after) describe its file in O(dest) (C(present), C(size), C(sha256)).
+"""

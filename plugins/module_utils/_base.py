@@ -336,7 +336,7 @@ class BiginModule:
 
     def finish(self, outcomes: t.Sequence[RecordResult], render: t.Callable[[t.Any], dict[str, t.Any]],
                extra: dict[str, t.Any] | None = None) -> None:
-        """Exit with ``changed`` and ``records``; fail if any record failed, naming the first real error."""
+        """Exit with ``changed``, ``records`` (and ``extra``); fail if any record failed, naming the first real error."""
         unique = list(dict.fromkeys(outcomes))
         result: dict[str, t.Any] = {
             "changed": any(out.changed for out in unique),

@@ -1,0 +1,175 @@
+#!/usr/bin/python
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: bigin_photo_export
+short_description: Back up the photos of Zoho Bigin records to a directory, incrementally
+version_added: 1.1.0
+description:
+  - Saves the photo of each selected Zoho Bigin record (Contacts, Companies, Products) as one file in O(dest),
+    named C({Module}-{record_id}.{ext}) (the API module name, so Companies are C(Accounts); C(ext) from the
+    image's bytes), mode 0600.
+  - Each file is written atomically (a temporary file in O(dest), synced, then renamed), so an interrupted run
+    never leaves a partial photo under a final name; the next run completes it.
+  - Incremental. C(dest/.bigin-export.json) (mode 0600) remembers, per record, the C(Record_Image) value
+    from the listing and the SHA-256 of the file written. When the records are selected by a listing, a record
+    whose C(Record_Image) is unchanged and whose file still has the remembered SHA-256 is not downloaded again.
+    Otherwise the photo is downloaded (one GET) and the file rewritten only if its bytes differ.
+  - Restore such a directory with M(zoho.bigin.bigin_photo) and O(zoho.bigin.bigin_photo#module:src) set to it.
+author:
+  - zoho.bigin maintainers (@zoho-bigin)
+extends_documentation_fragment:
+  - zoho.bigin.connection
+  - zoho.bigin.records
+  - zoho.bigin.attributes
+  - zoho.bigin.attributes.files
+options:
+  dest:
+    description:
+      - The directory that holds the photos, on the host the module runs on.
+      - Created (mode 0700) if it does not exist.
+      - Several modules can share one directory.
+    type: path
+    required: true
+  prune:
+    description:
+      - With V(true), the file of a selected record that no longer has a photo is removed.
+      - With V(false), such a file is kept (and still reported in RV(records[].path)).
+      - Files of records that are not selected are never touched.
+    type: bool
+    default: false
+notes:
+  - A record whose photo cannot be read keeps its file as it was. A task with several records works on all of them
+    even when some fail, then fails if any failed; the manifest still records the ones that succeeded.
+  - C(changed) is true when a photo file was written or removed; updating the manifest alone is not a change.
+  - Check mode sends only reads and writes nothing, not even the manifest or O(dest) itself.
+seealso:
+  - module: zoho.bigin.bigin_photo
+  - module: zoho.bigin.bigin_photo_info
+"""
+
+EXAMPLES = r"""
+- name: Back up the photos of these contacts
+  zoho.bigin.bigin_photo_export:
+    module: Contacts
+    record_id: "{{ contact_ids }}"
+    dest: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+
+- name: Back up the photos of these products, removing the files of those that lost theirs
+  zoho.bigin.bigin_photo_export:
+    module: Products
+    record_id: "{{ product_ids }}"
+    dest: /var/backups/bigin-photos
+    prune: true
+    access_token: "{{ bigin_access_token }}"
+  register: export
+
+- name: Put the exported photos back (only where they differ)
+  zoho.bigin.bigin_photo:
+    module: Products
+    record_id: "{{ export.records | selectattr('present') | map(attribute='record_id') | list }}"
+    src: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+"""
+
+RETURN = r"""
+records:
+  description: One entry per selected record.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    module:
+      description: The API name of the module (V(Companies) is returned as V(Accounts)).
+      type: str
+      sample: Contacts
+    record_id:
+      description: The record ID.
+      type: str
+      sample: "3000000038009"
+    present:
+      description: Whether the record has a photo in Bigin.
+      type: bool
+      returned: when the record was read or listed
+      sample: true
+    path:
+      description: The record's file in O(dest) after the task (in check mode, as it would be).
+      type: str
+      returned: when that file exists
+      sample: /var/backups/bigin-photos/Contacts-3000000038009.png
+    sha256:
+      description: SHA-256 of that file, hex.
+      type: str
+      returned: when RV(records[].path) is returned
+      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+    size:
+      description: Size of that file in bytes.
+      type: int
+      returned: when RV(records[].path) is returned
+      sample: 2048
+    changed:
+      description: Whether this record's file was (or in check mode would be) written or removed.
+      type: bool
+    error:
+      description: Why this record failed, with C(code) and C(message) (and C(http_status), C(resolution),
+        C(details) for API errors).
+      type: dict
+      returned: when this record failed
+written:
+  description: The files written (in check mode, that would be written).
+  returned: always
+  type: list
+  elements: str
+  sample: [/var/backups/bigin-photos/Contacts-3000000038009.png]
+removed:
+  description: The files removed (in check mode, that would be removed).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+error:
+  description: The first record's error, when the task failed.
+  returned: failure
+  type: dict
+"""
+
+from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._export import (
+    ExportOutcome,
+    ExportService,
+    _refs_from_outcomes,
+    check_dest,
+)
+
+
+class BiginPhotoExport(BiginModule):
+    argument_spec = {
+        "dest": {"type": "path", "required": True},
+        "prune": {"type": "bool", "default": False},
+    }
+
+    def run(self) -> None:
+        params, check_mode = self.params, self.module.check_mode
+        photos, selected = self.prepare()
+        refs = _refs_from_outcomes(selected)  # replaced by self.select_records() when issue 10 lands
+        check_dest(params["dest"], check_mode)  # last: it may create the directory
+        service = ExportService(photos.client, params["dest"], params["prune"], check_mode, self.module.warn)
+        outcomes = [ExportOutcome(ref) for ref in refs]
+        self.run_records(outcomes, service.export)  # type: ignore[arg-type]
+        service.save()
+        self.finish(outcomes, ExportOutcome.to_export, {  # type: ignore[arg-type]
+            "written": [out.written for out in outcomes if out.written],
+            "removed": [path for out in outcomes for path in out.removed],
+        })
+
+
+def main() -> None:
+    BiginPhotoExport.execute()
+
+
+if __name__ == "__main__":
+    main()
