@@ -30,6 +30,13 @@ options:
     description:
       - Path of the image to upload, on the host the module runs on. Required with O(state=present).
       - A PNG, JPEG, GIF or BMP image of at most 10 MB and 10 megapixels (width x height, read from its header).
+      - Or a directory, to restore photos saved by M(zoho.bigin.bigin_photo_export) or O(backup_dir).
+        Each record's photo is then its own file there, C({Module}-{record_id}.{ext}) (an export; C(Module) is
+        the API name, so Companies are C(Accounts)), or else the newest C({Module}-{record_id}-{UTC timestamp}.{ext})
+        (a O(backup_dir) file). Comparison and O(force) work as with a single file.
+      - With a directory, a selected record that has no file there fails with C(NO_SOURCE_FILE), naming the path
+        looked for; the other records are still worked on.
+      - Every file used is checked (type, 10 MB, 10 megapixels) before any request is sent.
       - Ignored with O(state=absent).
     type: path
   force:
@@ -108,6 +115,20 @@ EXAMPLES = r"""
     all_records: true
     src: files/default-product.png
     force: false
+    access_token: "{{ bigin_access_token }}"
+
+- name: Put back the photos exported by bigin_photo_export (only where they differ)
+  zoho.bigin.bigin_photo:
+    module: Contacts
+    record_id: "{{ contact_ids }}"
+    src: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+
+- name: Restore one contact's photo from its newest backup_dir file
+  zoho.bigin.bigin_photo:
+    module: Contacts
+    record_id: "3000000038009"
+    src: /var/backups/bigin-photos
     access_token: "{{ bigin_access_token }}"
 
 - name: Set the connection once for every zoho.bigin module, with refresh credentials
@@ -208,8 +229,13 @@ api_trace:
            {"method": "GET", "path": "/bigin/v2/Contacts/3000000038009/photo", "status": 200, "attempt": 2, "ms": 15.3}]
 """
 
+import os
+
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService, check_backup_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
+from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
 
 
 class BiginPhoto(BiginModule):
@@ -220,21 +246,36 @@ class BiginPhoto(BiginModule):
         "backup_dir": {"type": "path"},
     }
     module_kwargs = {"required_if": [["state", "present", ["src"]]]}
+    selection_optional = True  # src a directory names the records itself; run() refuses no selection otherwise
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        image = Image(params["src"]) if params["state"] == "present" else None
+        present, src = params["state"] == "present", params["src"]
+        source_dir = SourceDir(src, self.module_name) if present and os.path.isdir(src) else None
+        if source_dir is None and self.selection is None:
+            raise InputError("give exactly one of record_id, criteria or all_records=true to say which records "
+                             "(or none of them with src a directory)")
+        if source_dir is not None:  # every file checked before any request, those of listed records included
+            selection = self.selection
+            source_dir.check(selection.ids if selection is not None and selection.ids is not None
+                             else source_dir.record_ids())
+        image = Image(src) if present and source_dir is None else None
         backup_dir = params["backup_dir"]
         if backup_dir:  # last: it may create the directory, which only valid input should do
             check_backup_dir(backup_dir, check_mode)
         service = PhotoService(self.client, self.module_name)
-        outcomes = self.results_for(self.select_records(), Outcome.for_ref)
+        if self.selection is None:  # src a directory and no selection option: the records with a file there
+            refs = [RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]  # type: ignore[union-attr]
+        else:
+            refs = self.select_records()
+        outcomes = self.results_for(refs, Outcome.for_ref)
 
         def work(out: Outcome) -> None:
-            if image is None:
+            if not present:
                 service.ensure_absent(out, check_mode, backup_dir, self.module._diff)
             else:
-                service.ensure_present(out, image, params["force"], check_mode, backup_dir)
+                chosen = source_dir.image(out.record_id) if source_dir is not None else image
+                service.ensure_present(out, chosen, params["force"], check_mode, backup_dir)
 
         self.finish(self.run_records(outcomes, work), Outcome.to_dict)
 

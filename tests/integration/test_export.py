@@ -1,0 +1,377 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""bigin_photo_export and restore with bigin_photo src=<directory>, through the real ansible-playbook.
+
+Records are selected by record_id here; the listing selections (all_records, criteria) are
+in test_export_selection.py.
+"""
+
+from __future__ import annotations
+
+import collections
+import hashlib
+import json
+import os
+import stat
+import typing as t
+
+from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
+
+EXPORT = "zoho.bigin.bigin_photo_export"
+PHOTO = "zoho.bigin.bigin_photo"
+BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
+MANIFEST = ".bigin-export.json"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def rid(n: int) -> str:
+    return str(3000000060000 + n)
+
+
+def seed(sim: BiginSimulator, total: int = 60, with_photo: int = 40) -> dict[str, bytes | None]:
+    """``total`` contacts, the first ``with_photo`` with distinct photos cycling through the four types."""
+    photos: dict[str, bytes | None] = {}
+    for n in range(total):
+        photo = None
+        if n < with_photo:
+            base = BASES[n % len(BASES)][0]
+            photo = base + b"#photo-%d" % n  # trailing bytes keep the type and make each photo distinct
+        sim.add_record("Contacts", rid(n), photo=photo)
+        photos[rid(n)] = photo
+    return photos
+
+
+def ext_of(data: bytes) -> str:
+    return next(ext for base, ext in BASES if data.startswith(base[:3]))
+
+
+def export(record_id: t.Any, dest: str, name: str = "export", **extra: t.Any) -> dict[str, t.Any]:
+    args = {"module": "Contacts", "record_id": record_id, "dest": dest}
+    args.update(extra)
+    return {"name": name, EXPORT: args}
+
+
+def restore(record_id: t.Any, src: str, name: str = "restore", **extra: t.Any) -> dict[str, t.Any]:
+    args = {"module": "Contacts", "record_id": record_id, "src": src}
+    args.update(extra)
+    return {"name": name, PHOTO: args}
+
+
+def files(dest: str) -> dict[str, bytes]:
+    out = {}
+    for name in sorted(os.listdir(dest)):
+        with open(os.path.join(dest, name), "rb") as handle:
+            out[name] = handle.read()
+    return out
+
+
+def snapshot(dest: str) -> dict[str, tuple[int, int]]:
+    """(inode, mtime_ns) of every file: a rewrite (rename of a new file) changes the inode."""
+    return {name: (os.stat(os.path.join(dest, name)).st_ino, os.stat(os.path.join(dest, name)).st_mtime_ns)
+            for name in os.listdir(dest)}
+
+
+def methods(sim: BiginSimulator) -> collections.Counter:
+    return collections.Counter(e["method"] for e in sim.api_requests())
+
+
+def mode(path: str) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_round_trip_by_record_ids_is_byte_identical(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim)
+    ids = list(photos)
+    dest = str(tmp_path / "export")
+    result = play([export(ids, dest)])
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert task["changed"] is True
+    assert methods(sim) == {"GET": 60}
+
+    # dest was created 0700; one 0600 file per photo, named by the API module name and the image type.
+    assert mode(dest) == 0o700
+    expected = {"Contacts-%s.%s" % (record_id, ext_of(data)): data for record_id, data in photos.items() if data}
+    on_disk = files(dest)
+    assert {name: data for name, data in on_disk.items() if name != MANIFEST} == expected
+    assert {name.rsplit(".", 1)[1] for name in expected} == {"png", "jpg", "gif", "bmp"}
+    assert all(mode(os.path.join(dest, name)) == 0o600 for name in on_disk)
+    manifest = json.loads(on_disk[MANIFEST])
+    assert set(manifest["records"]) == {"Contacts/%s" % r for r, d in photos.items() if d}
+    assert all(entry["sha256"] == sha(photos[key.split("/")[1]]) for key, entry in manifest["records"].items())
+
+    records = {r["record_id"]: r for r in task["records"]}
+    assert [r["record_id"] for r in task["records"]] == ids
+    for record_id, data in photos.items():
+        record = records[record_id]
+        assert record["present"] is (data is not None)
+        assert record["changed"] is (data is not None)
+        if data:
+            assert record["path"] == os.path.join(dest, "Contacts-%s.%s" % (record_id, ext_of(data)))
+            assert (record["sha256"], record["size"]) == (sha(data), len(data))
+        else:
+            assert "path" not in record and "sha256" not in record
+    assert sorted(task["written"]) == sorted(os.path.join(dest, name) for name in expected)
+    assert task["removed"] == []
+
+    # A mistaken deletion of every photo, then the restore from the export.
+    sim.clear_log()
+    with_photo = [r["record_id"] for r in task["records"] if r["present"]]
+    result = play([
+        {"name": "delete all", PHOTO: {"module": "Contacts", "record_id": ids, "state": "absent"}},
+        restore(with_photo, dest),
+        restore(with_photo, dest, "restore again"),
+    ])
+    assert result.rc == 0, result.output
+    deleted, restored, again = result.tasks
+    assert deleted["changed"] is True and sim.photo_count() == 40
+    assert restored["changed"] is True and all(r["changed"] for r in restored["records"])
+    assert again["changed"] is False
+    for record_id, data in photos.items():
+        current = sim.photo("Contacts", record_id)
+        assert current == data, record_id  # byte-identical, and no photo where there was none
+    assert methods(sim) == {"GET": 60 + 40 + 40, "DELETE": 40, "POST": 40}
+
+
+def test_second_export_rewrites_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim, total=6, with_photo=4)
+    dest = str(tmp_path / "export")
+    assert play([export(list(photos), dest)]).rc == 0
+    before = snapshot(dest)
+    sim.clear_log()
+
+    result = play([export(list(photos), dest, "again")])
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert task["changed"] is False
+    assert not any(r["changed"] for r in task["records"])
+    assert task["written"] == [] and task["removed"] == []
+    assert snapshot(dest) == before  # no photo and not the manifest rewritten
+    assert methods(sim) == {"GET": 6}  # a record_id selection reads every record once
+
+
+def test_changed_photo_is_rewritten_and_a_new_type_replaces_the_old_file(sim: BiginSimulator, play: t.Any,
+                                                                        tmp_path: t.Any) -> None:
+    a, b, c = rid(1), rid(2), rid(3)
+    sim.add_record("Contacts", a, photo=PNG_RED)
+    sim.add_record("Contacts", b, photo=PNG_BLUE)
+    sim.add_record("Contacts", c, photo=GIF_MIN)
+    dest = str(tmp_path / "export")
+    assert play([export([a, b, c], dest)]).rc == 0
+    before = snapshot(dest)
+    sim.set_photo("Contacts", a, PNG_BLUE)  # same type, new bytes
+    sim.set_photo("Contacts", b, JPEG_MIN)  # new type
+
+    result = play([export([a, b, c], dest, "after change")], diff=True)
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert [r["changed"] for r in task["records"]] == [True, True, False]
+    assert files(dest) == {"Contacts-%s.png" % a: PNG_BLUE, "Contacts-%s.jpg" % b: JPEG_MIN,
+                           "Contacts-%s.gif" % c: GIF_MIN, MANIFEST: files(dest)[MANIFEST]}
+    after = snapshot(dest)
+    assert after["Contacts-%s.gif" % c] == before["Contacts-%s.gif" % c]
+    assert after["Contacts-%s.png" % a][0] != before["Contacts-%s.png" % a][0]
+    assert task["removed"] == [os.path.join(dest, "Contacts-%s.png" % b)]
+    diff = {d["before_header"]: d for d in task["diff"]}
+    assert diff["Contacts/%s" % a]["before"]["sha256"] == sha(PNG_RED)
+    assert diff["Contacts/%s" % a]["after"]["sha256"] == sha(PNG_BLUE)
+    assert diff["Contacts/%s" % c]["before"] == diff["Contacts/%s" % c]["after"]
+    manifest = json.loads(files(dest)[MANIFEST])["records"]
+    assert manifest["Contacts/%s" % b]["sha256"] == sha(JPEG_MIN)
+    assert manifest["Contacts/%s" % b]["file"] == "Contacts-%s.jpg" % b
+
+
+def test_check_mode_writes_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim, total=4, with_photo=3)
+    ids = list(photos)
+    missing = str(tmp_path / "not-yet")
+    result = play([export(ids, missing, "check into a missing dest")], check=True)
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert task["changed"] is True
+    assert not os.path.exists(missing)  # not even the directory
+    assert sorted(task["written"]) == sorted(os.path.join(missing, "Contacts-%s.%s" % (r, ext_of(d)))
+                                             for r, d in photos.items() if d)
+
+    dest = str(tmp_path / "export")
+    assert play([export(ids[:1], dest)]).rc == 0
+    before = snapshot(dest)
+    sim.set_photo("Contacts", ids[0], PNG_BLUE)
+    sim.set_photo("Contacts", ids[1], None)
+    result = play([export(ids, dest, "check"), export(ids[1:2], dest, "check prune", prune=True)], check=True)
+    assert result.rc == 0, result.output
+    check, check_prune = result.tasks
+    assert check["changed"] is True
+    assert [r["changed"] for r in check["records"]] == [True, False, True, False]
+    assert snapshot(dest) == before  # neither photos nor the manifest were written
+    assert files(dest)["Contacts-%s.png" % ids[0]] == photos[ids[0]]
+    assert check_prune["removed"] == [] and check_prune["changed"] is False  # ids[1] never had a file
+    assert methods(sim) == {"GET": 4 + 1 + 4 + 1}  # reads only: no POST or DELETE
+
+
+def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(sim: BiginSimulator, play: t.Any,
+                                                                          tmp_path: t.Any) -> None:
+    photos = seed(sim, total=8, with_photo=6)
+    ids = list(photos)
+    dest = str(tmp_path / "export")
+    other = os.path.join(dest, "Contacts-%s.png" % rid(99))  # a record not selected: never touched
+    assert play([export(ids, dest)]).rc == 0
+    with open(other, "wb") as handle:
+        handle.write(PNG_RED)
+    gone = [ids[1], ids[4]]
+    for record_id in gone:
+        sim.set_photo("Contacts", record_id, None)
+    gone_files = sorted(os.path.join(dest, "Contacts-%s.%s" % (r, ext_of(photos[r]))) for r in gone)  # type: ignore
+
+    result = play([export(ids, dest, "keep")])
+    keep = result.task()
+    assert keep["changed"] is False
+    assert [r["present"] for r in keep["records"]][:6] == [True, False, True, True, False, True]
+    assert keep["records"][1]["path"] == os.path.join(dest, "Contacts-%s.jpg" % ids[1])  # kept, still reported
+    assert all(os.path.exists(path) for path in gone_files)
+
+    result = play([export(ids, dest, "prune", prune=True)], check=True)
+    assert sorted(result.task()["removed"]) == gone_files and all(os.path.exists(p) for p in gone_files)
+    result = play([export(ids, dest, "prune", prune=True), export(ids, dest, "prune again", prune=True)])
+    assert result.rc == 0, result.output
+    pruned, again = result.tasks
+    assert pruned["changed"] is True and sorted(pruned["removed"]) == gone_files
+    assert [r["changed"] for r in pruned["records"]] == [r in gone for r in ids]
+    assert again["changed"] is False and again["removed"] == []
+    remaining = set(files(dest)) - {MANIFEST}
+    assert remaining == {"Contacts-%s.%s" % (r, ext_of(d)) for r, d in photos.items() if d and r not in gone} | {
+        os.path.basename(other)}
+    manifest = json.loads(files(dest)[MANIFEST])["records"]
+    assert not any("Contacts/%s" % r in manifest for r in gone)
+
+
+def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(sim: BiginSimulator, play: t.Any,
+                                                                               tmp_path: t.Any) -> None:
+    photos = seed(sim, total=6, with_photo=6)
+    ids = list(photos)
+    dest = str(tmp_path / "export")
+    assert play([export(ids[:1], dest, "first record only")]).rc == 0
+    old = files(dest)["Contacts-%s.png" % ids[0]]
+    sim.set_photo("Contacts", ids[0], PNG_BLUE + b"#new")
+    # Connections dropped mid-run (and a body cut short), with no retry left: those records fail.
+    sim.inject_drop(method="GET", path_contains=ids[0])
+    sim.inject_drop(method="GET", path_contains=ids[3], when="after")
+    sim.inject_truncated_image()  # the first photo sent in full order is cut short
+    result = play([export(ids, dest, "interrupted", max_retries=0, concurrency=1)])
+    assert result.rc != 0
+    task = result.task()
+    failed = sorted(r["record_id"] for r in task["records"] if "error" in r)
+    # ids[0] dropped before an answer, ids[1] cut short (the first photo sent), ids[3] dropped after.
+    assert failed == sorted([ids[0], ids[1], ids[3]])
+    assert all(r["error"]["code"] == "CONNECTION_ERROR" for r in task["records"] if "error" in r)
+    names = set(files(dest))
+    # Only final names and the manifest: no temporary or partial file left behind.
+    assert all(n == MANIFEST or n.startswith("Contacts-") for n in names)
+    for record_id in ids:
+        name = "Contacts-%s.%s" % (record_id, ext_of(photos[record_id]))  # type: ignore[arg-type]
+        if record_id == ids[0]:
+            assert files(dest)[name] == old  # a failed GET leaves the existing file as it was
+        elif record_id in failed:
+            assert name not in names
+        else:
+            assert files(dest)[name] == photos[record_id]
+    assert "3 of 6 records failed" in task["msg"]
+
+    result = play([export(ids, dest, "resumed")])
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert sorted(r["record_id"] for r in task["records"] if r["changed"]) == failed
+    assert files(dest)["Contacts-%s.png" % ids[0]] == PNG_BLUE + b"#new"
+    for record_id in ids[1:]:
+        assert files(dest)["Contacts-%s.%s" % (record_id, ext_of(photos[record_id]))] == photos[record_id]  # type: ignore
+
+
+def test_restore_from_backup_dir_takes_the_newest_backup(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    a, b, c = rid(1), rid(2), rid(3)
+    sim.add_record("Contacts", a, photo=PNG_RED)
+    sim.add_record("Contacts", b, photo=JPEG_MIN)
+    sim.add_record("Contacts", c)
+    backups = str(tmp_path / "backups")
+    delete = {PHOTO: {"module": "Contacts", "record_id": [a, b, c], "state": "absent", "backup_dir": backups}}
+    result = play([dict(delete, name="first delete")])
+    assert result.rc == 0, result.output
+    sim.set_photo("Contacts", a, GIF_MIN)  # a newer photo of a, deleted (and backed up) later
+    result = play([dict(delete, name="second delete")])
+    assert result.rc == 0, result.output
+    assert len(os.listdir(backups)) == 3
+
+    sim.clear_log()
+    result = play([restore([a, b], backups), restore([a, b], backups, "again")])
+    assert result.rc == 0, result.output
+    assert sim.photo("Contacts", a) == GIF_MIN and sim.photo("Contacts", b) == JPEG_MIN
+    assert sim.photo("Contacts", c) is None
+    assert result.tasks[1]["changed"] is False
+    assert methods(sim) == {"GET": 4, "POST": 2}
+
+
+def test_missing_file_fails_that_record_only(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    a, b = rid(1), rid(2)
+    sim.add_record("Contacts", a)
+    sim.add_record("Contacts", b)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / ("Contacts-%s.bmp" % a)).write_bytes(BMP_MIN)
+    (src / ("Accounts-%s.png" % b)).write_bytes(PNG_RED)  # another module's file is not b's
+    result = play([restore([a, b], str(src))])
+    assert result.rc != 0
+    task = result.task()
+    ok, missing = task["records"]
+    assert ok["changed"] is True and "error" not in ok
+    assert missing["error"]["code"] == "NO_SOURCE_FILE"
+    assert os.path.join(str(src), "Contacts-%s" % b) in missing["error"]["message"]
+    assert "1 of 2 records failed" in task["msg"] and "Contacts-%s" % b in task["msg"]
+    assert sim.photo("Contacts", a) == BMP_MIN and sim.photo("Contacts", b) is None
+    assert methods(sim) == {"GET": 1, "POST": 1}  # the record without a file costs no request
+
+
+def test_every_file_is_checked_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    a, b = rid(1), rid(2)
+    sim.add_record("Contacts", a)
+    sim.add_record("Contacts", b)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / ("Contacts-%s.png" % a)).write_bytes(PNG_RED)
+    (src / ("Contacts-%s.png" % b)).write_bytes(b"<html>not an image</html>")
+    big = tmp_path / "big"
+    big.mkdir()
+    (big / ("Contacts-%s.png" % a)).write_bytes(PNG_RED + b"\0" * (10 * 1024 * 1024))
+    two = tmp_path / "two"
+    two.mkdir()
+    (two / ("Contacts-%s.png" % a)).write_bytes(PNG_RED)
+    (two / ("Contacts-%s.jpg" % a)).write_bytes(JPEG_MIN)
+    result = play([restore([a, b], str(src), "bad type")])
+    assert result.rc != 0
+    assert "is not a PNG, JPEG, GIF or BMP image" in result.task()["msg"]
+    assert "Contacts-%s.png" % b in result.task()["msg"]
+    result = play([restore([a], str(big), "too big")])
+    assert result.rc != 0 and "larger than 10 MB" in result.task()["msg"]
+    result = play([restore([a], str(two), "two exports")])
+    assert result.rc != 0 and "keep one" in result.task()["msg"]
+    assert sim.api_requests() == []
+    assert sim.photo("Contacts", a) is None
+
+
+def test_bad_dest_and_failed_record(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    a, unknown = rid(1), rid(2)
+    sim.add_record("Contacts", a, photo=PNG_RED)
+    not_dir = tmp_path / "file"
+    not_dir.write_bytes(b"x")
+    result = play([export([a], str(not_dir), "dest is a file")])
+    assert result.rc != 0 and "dest:" in result.task()["msg"] and "not a directory" in result.task()["msg"]
+    assert sim.api_requests() == []
+
+    dest = str(tmp_path / "export")
+    result = play([export([a, unknown], dest, "one unknown id")])
+    assert result.rc != 0
+    ok, failed = result.task()["records"]
+    assert ok["changed"] is True and failed["error"]["code"] == "INVALID_DATA"
+    assert "1 of 2 records failed" in result.task()["msg"]
+    assert set(files(dest)) == {"Contacts-%s.png" % a, MANIFEST}
