@@ -1,0 +1,313 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the export service (module_utils/_export.py) and of restore's file choice (_restore.py).
+
+The listing rules run on hand-made listed RecordRefs with a fake client that counts requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import stat
+import typing as t
+
+import pytest
+
+from ansible_collections.zoho.bigin.plugins.module_utils import _export
+from ansible_collections.zoho.bigin.plugins.module_utils._client import HTTPResult
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
+from ansible_collections.zoho.bigin.plugins.module_utils._export import (
+    MANIFEST_NAME,
+    ExportOutcome,
+    ExportService,
+    RecordRef,
+    check_dest,
+    write_atomically,
+)
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._restore import NoSourceFile, SourceDir, check_source
+from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED
+
+A, B, C = "3000000070001", "3000000070002", "3000000070003"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class FakeClient:
+    """Answers photo GETs from ``photos`` (record id -> bytes or None) and counts every request.
+
+    It finds the record id among the request's arguments, whatever their shape, so it keeps
+    working when the client's signature moves from (module, record_id) to an API path.
+    """
+
+    def __init__(self, photos: dict[str, bytes | None], fail: t.Iterable[str] = ()):
+        self.photos = photos
+        self.fail = set(fail)
+        self.calls: list[tuple[str, str]] = []
+
+    def request(self, method: str, *args: t.Any, **kwargs: t.Any) -> HTTPResult:
+        text = " ".join(str(value) for value in list(args) + list(kwargs.values()))
+        found = [record_id for record_id in self.photos if re.search(r"(?<![0-9])%s(?![0-9])" % record_id, text)]
+        assert len(found) == 1, text
+        record_id = found[0]
+        self.calls.append((method, record_id))
+        if record_id in self.fail:
+            raise BiginAPIError(500, "INTERNAL_ERROR", "Internal Server Error")
+        data = self.photos[record_id]
+        if data is None:
+            return HTTPResult(204, {}, b"", True, False)
+        content_type = "image/jpeg" if data.startswith(b"\xff\xd8") else "image/png"
+        return HTTPResult(200, {"Content-Type": content_type, "Content-Length": str(len(data))}, data, True, False)
+
+
+def listed(record_id: str, marker: str | None) -> RecordRef:
+    return RecordRef("Contacts", record_id, listed=True, photo_marker=marker)
+
+
+def run(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
+        check_mode: bool = False) -> list[ExportOutcome]:
+    warnings: list[str] = []
+    service = ExportService(client, dest, prune, check_mode, warnings.append)  # type: ignore[arg-type]
+    outcomes = [ExportOutcome(ref) for ref in refs]
+    for out in outcomes:
+        try:
+            service.export(out)
+        except BiginAPIError as exc:
+            out.error = exc
+    service.save()
+    return outcomes
+
+
+def read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def manifest(dest: str) -> dict[str, t.Any]:
+    with open(os.path.join(dest, MANIFEST_NAME), encoding="utf-8") as handle:
+        return json.load(handle)["records"]
+
+
+# -- the listing rules ----------------------------------------------------------------------------------
+
+def test_listed_record_unchanged_costs_no_request(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: JPEG_MIN})
+    first = run(client, dest, [listed(A, "m1"), listed(B, "m2")])
+    assert client.calls == [("GET", A), ("GET", B)]
+    assert [out.changed for out in first] == [True, True]
+    assert manifest(dest)["Contacts/%s" % A] == {"record_image": "m1", "file": "Contacts-%s.png" % A,
+                                                 "sha256": sha(PNG_RED)}
+
+    client.calls.clear()
+    again = run(client, dest, [listed(A, "m1"), listed(B, "m2")])
+    assert client.calls == []
+    assert [(out.changed, out.present, out.after.sha256) for out in again] == [  # type: ignore[union-attr]
+        (False, True, sha(PNG_RED)), (False, True, sha(JPEG_MIN))]
+    assert again[1].to_export() == {"module": "Contacts", "record_id": B, "changed": False, "present": True,
+                                    "path": os.path.join(dest, "Contacts-%s.jpg" % B),
+                                    "sha256": sha(JPEG_MIN), "size": len(JPEG_MIN)}
+
+
+def test_listed_record_without_photo_costs_no_request(tmp_path: t.Any) -> None:
+    client = FakeClient({A: PNG_RED, B: None})
+    outcomes = run(client, str(tmp_path), [listed(A, None), listed(B, "")])
+    assert client.calls == []
+    assert [(out.present, out.changed) for out in outcomes] == [(False, False), (False, False)]
+    assert outcomes[0].to_export() == {"module": "Contacts", "record_id": A, "changed": False, "present": False}
+    assert not os.path.exists(os.path.join(str(tmp_path), MANIFEST_NAME))  # nothing to remember, nothing written
+
+
+@pytest.mark.parametrize("what", ["new marker", "file edited", "file deleted", "manifest lost"])
+def test_listed_record_is_read_again_when_anything_differs(tmp_path: t.Any, what: str) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    run(client, dest, [listed(A, "m1")])
+    client.calls.clear()
+    path = os.path.join(dest, "Contacts-%s.png" % A)
+    marker = "m1"
+    if what == "new marker":
+        marker = "m2"
+    elif what == "file edited":
+        with open(path, "ab") as handle:
+            handle.write(b"!")
+    elif what == "file deleted":
+        os.unlink(path)
+    else:
+        os.unlink(os.path.join(dest, MANIFEST_NAME))
+    out = run(client, dest, [listed(A, marker)])[0]
+    assert client.calls == [("GET", A)]
+    assert read(path) == PNG_RED
+    # The bytes decide whether the file is rewritten, not the marker.
+    assert out.changed is (what in ("file edited", "file deleted"))
+    assert manifest(dest)["Contacts/%s" % A]["record_image"] == marker
+
+
+def test_unlisted_record_costs_one_get_each_time(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    run(client, dest, [RecordRef("Contacts", A)])
+    run(client, dest, [RecordRef("Contacts", A)])
+    assert client.calls == [("GET", A), ("GET", A)]
+    # Unknown Record_Image: a later listing reads the record once, then trusts the manifest.
+    assert manifest(dest)["Contacts/%s" % A]["record_image"] is None
+    run(client, dest, [listed(A, "m1")])
+    run(client, dest, [listed(A, "m1")])
+    assert client.calls == [("GET", A)] * 3
+
+
+def test_stale_marker_answered_204_counts_as_no_photo(tmp_path: t.Any) -> None:
+    client = FakeClient({A: None})
+    out = run(client, str(tmp_path), [listed(A, "m1")])[0]
+    assert client.calls == [("GET", A)]
+    assert (out.present, out.changed, out.error) == (False, False, None)
+
+
+def test_failed_get_leaves_the_file_and_the_manifest_entry(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: GIF_MIN})
+    run(client, dest, [listed(A, "m1"), listed(B, "m1")])
+    before = manifest(dest)
+    client.photos[A] = PNG_BLUE
+    client.fail = {A}
+    outcomes = run(client, dest, [listed(A, "m2"), listed(B, "m1")])
+    assert outcomes[0].error is not None and outcomes[0].changed is False
+    assert read(os.path.join(dest, "Contacts-%s.png" % A)) == PNG_RED
+    assert manifest(dest) == before
+    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.png" % A, "Contacts-%s.gif" % B])
+
+
+def test_prune_and_check_mode(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: BMP_MIN, C: None})
+    run(client, dest, [listed(A, "m1"), listed(B, "m1")])
+    snapshot = {name: read(os.path.join(dest, name)) for name in os.listdir(dest)}
+    client.calls.clear()
+
+    # Check mode: predicts the removal and the new file, changes nothing on disk.
+    client.photos[C] = JPEG_MIN
+    outcomes = run(client, dest, [listed(A, None), listed(B, "m1"), listed(C, "m9")], prune=True, check_mode=True)
+    assert [out.changed for out in outcomes] == [True, False, True]
+    assert outcomes[0].removed == [os.path.join(dest, "Contacts-%s.png" % A)]
+    assert outcomes[2].written == os.path.join(dest, "Contacts-%s.jpg" % C)
+    assert {name: read(os.path.join(dest, name)) for name in os.listdir(dest)} == snapshot
+    assert client.calls == [("GET", C)]
+
+    # Without prune the file stays; with it, exactly that file goes, and its manifest entry with it.
+    kept = run(client, dest, [listed(A, None)])[0]
+    assert (kept.changed, kept.path) == (False, os.path.join(dest, "Contacts-%s.png" % A))
+    pruned = run(client, dest, [listed(A, None)], prune=True)[0]
+    assert pruned.changed is True and pruned.to_export()["present"] is False and "path" not in pruned.to_export()
+    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.bmp" % B])
+    assert set(manifest(dest)) == {"Contacts/%s" % B}
+
+
+def test_diff_states_are_the_file_before_and_after(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    out = run(client, dest, [listed(A, "m1")])[0]
+    assert out.before.to_dict() == {"present": False}  # type: ignore[union-attr]
+    assert out.after.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}  # type: ignore
+    client.photos[A] = PNG_BLUE
+    out = run(client, dest, [listed(A, "m2")])[0]
+    assert out.before.sha256 == sha(PNG_RED) and out.after.sha256 == sha(PNG_BLUE)  # type: ignore[union-attr]
+
+
+def test_unreadable_manifest_is_a_warning_not_a_failure(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    with open(os.path.join(dest, MANIFEST_NAME), "w", encoding="utf-8") as handle:
+        handle.write("{not json")
+    warnings: list[str] = []
+    service = ExportService(FakeClient({A: PNG_RED}), dest, False, False, warnings.append)  # type: ignore[arg-type]
+    out = ExportOutcome(listed(A, "m1"))
+    service.export(out)
+    assert service.save() is True
+    assert len(warnings) == 1 and MANIFEST_NAME in warnings[0]
+    assert manifest(dest)["Contacts/%s" % A]["sha256"] == sha(PNG_RED)
+
+
+# -- files ----------------------------------------------------------------------------------------------
+
+def test_write_atomically_never_shows_a_partial_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = str(tmp_path)
+    write_atomically(dest, "Contacts-%s.png" % A, PNG_RED)
+    target = os.path.join(dest, "Contacts-%s.png" % A)
+    assert read(target) == PNG_RED and stat.S_IMODE(os.stat(target).st_mode) == 0o600
+
+    def broken_fsync(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_export.os, "fsync", broken_fsync)
+    with pytest.raises(OSError):
+        write_atomically(dest, "Contacts-%s.png" % A, PNG_BLUE)
+    assert read(target) == PNG_RED  # the old file, whole
+    assert os.listdir(dest) == ["Contacts-%s.png" % A]  # the temporary file is gone
+
+
+def test_temporary_names_never_look_final(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        seen.append(os.path.basename(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_export.os, "replace", spy)
+    write_atomically(str(tmp_path), "Contacts-%s.png" % A, PNG_RED)
+    assert len(seen) == 1 and seen[0].startswith(".") and seen[0].endswith(".tmp")
+    assert SourceDir(str(tmp_path), "Contacts").record_ids() == [A]
+
+
+def test_check_dest(tmp_path: t.Any) -> None:
+    missing = str(tmp_path / "a" / "b")
+    check_dest(missing, check_mode=True)
+    assert not os.path.exists(missing)
+    check_dest(missing, check_mode=False)
+    assert stat.S_IMODE(os.stat(missing).st_mode) == 0o700
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(InputError, match="dest: .* not a directory"):
+        check_dest(str(tmp_path / "file"), check_mode=False)
+
+
+# -- restore: which file -------------------------------------------------------------------------------
+
+def test_source_dir_prefers_the_export_then_the_newest_backup(tmp_path: t.Any) -> None:
+    names = {
+        "Contacts-%s.png" % A: PNG_RED,
+        "Contacts-%s-20260101T000000000000Z.gif" % A: GIF_MIN,
+        "Contacts-%s-20250101T120000000000Z.png" % B: PNG_RED,
+        "Contacts-%s-20261231T235959999999Z.jpg" % B: JPEG_MIN,
+        "Contacts-%s-20260601T000000000000Z.bmp" % B: BMP_MIN,
+        "Accounts-%s.png" % C: PNG_BLUE,
+        "Contacts-%s.txt" % C: b"x",
+        "Contacts-%s-yesterday.png" % C: PNG_BLUE,
+        ".bigin-export-abc.tmp": PNG_BLUE,
+    }
+    for name, data in names.items():
+        (tmp_path / name).write_bytes(data)
+    source = SourceDir(str(tmp_path), "Contacts")
+    assert source.record_ids() == [A, B]
+    assert source.path_for(A) == str(tmp_path / ("Contacts-%s.png" % A))
+    assert source.path_for(B) == str(tmp_path / ("Contacts-%s-20261231T235959999999Z.jpg" % B))
+    assert source.image(B).data == JPEG_MIN
+    assert SourceDir(str(tmp_path), "Accounts").record_ids() == [C]
+    with pytest.raises(NoSourceFile) as info:
+        source.image(C)
+    assert info.value.code == "NO_SOURCE_FILE"
+    assert str(tmp_path / ("Contacts-%s" % C)) in str(info.value)
+
+
+def test_source_checks_before_any_request(tmp_path: t.Any) -> None:
+    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(b"GIF89a but named png is fine")
+    (tmp_path / ("Contacts-%s.png" % B)).write_bytes(b"")
+    check_source(str(tmp_path / ("Contacts-%s.png" % A)))
+    with pytest.raises(InputError, match="is empty"):
+        SourceDir(str(tmp_path), "Contacts").check([A, B])
+    (tmp_path / ("Contacts-%s.jpg" % A)).write_bytes(JPEG_MIN)
+    with pytest.raises(InputError, match="keep one"):
+        SourceDir(str(tmp_path), "Contacts").check([A])
