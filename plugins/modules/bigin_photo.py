@@ -117,10 +117,9 @@ EXAMPLES = r"""
     force: false
     access_token: "{{ bigin_access_token }}"
 
-- name: Put back the photos exported by bigin_photo_export (only where they differ)
+- name: After a mistaken deletion, put back every contact photo exported by bigin_photo_export
   zoho.bigin.bigin_photo:
     module: Contacts
-    record_id: "{{ contact_ids }}"
     src: /var/backups/bigin-photos
     access_token: "{{ bigin_access_token }}"
 

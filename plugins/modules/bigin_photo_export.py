@@ -52,6 +52,13 @@ seealso:
 """
 
 EXAMPLES = r"""
+- name: Nightly, back up the photo of every contact (cron or an AWX schedule runs the playbook)
+  zoho.bigin.bigin_photo_export:
+    module: Contacts
+    all_records: true
+    dest: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+
 - name: Back up the photos of these contacts
   zoho.bigin.bigin_photo_export:
     module: Contacts

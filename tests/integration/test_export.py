@@ -375,3 +375,19 @@ def test_bad_dest_and_failed_record(sim: BiginSimulator, play: t.Any, tmp_path: 
     assert ok["changed"] is True and failed["error"]["code"] == "INVALID_DATA"
     assert "1 of 2 records failed" in result.task()["msg"]
     assert set(files(dest)) == {"Contacts-%s.png" % a, MANIFEST}
+
+
+def test_documentation_renders() -> None:
+    from tests.integration.test_docs import ansible_doc  # pylint: disable=import-outside-toplevel
+
+    proc = ansible_doc("--json", "zoho.bigin.bigin_photo_export", "zoho.bigin.bigin_photo")
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    doc = docs["zoho.bigin.bigin_photo_export"]["doc"]
+    assert {"dest", "prune", "module", "record_id", "access_token"} <= set(doc["options"])
+    assert doc["options"]["dest"]["required"] is True and doc["options"]["prune"]["default"] is False
+    assert doc["attributes"]["action_group"]["membership"] == ["zoho.bigin.all"]
+    assert doc["attributes"]["check_mode"]["support"] == "full"
+    assert {"records", "written", "removed"} <= set(docs["zoho.bigin.bigin_photo_export"]["return"])
+    src = " ".join(docs["zoho.bigin.bigin_photo"]["doc"]["options"]["src"]["description"])
+    assert "directory" in src and "NO_SOURCE_FILE" in src
