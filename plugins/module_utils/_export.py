@@ -56,9 +56,15 @@ class RecordRef:
         return bool(self.photo_marker) if self.listed else None
 
 
-def _refs_from_outcomes(outcomes: list[Outcome]) -> list[RecordRef]:
-    # replaced by BiginModule.select_records() when issue 10 lands: record_id only, so never listed
-    return [RecordRef(out.module, out.record_id) for out in dict.fromkeys(outcomes)]
+    @property
+    def label(self) -> str:
+        return "%s/%s" % (self.module_name, self.record_id)
+
+
+def _select(module: t.Any) -> tuple[list[RecordRef], BiginClient]:
+    # replaced by `self.select_records(), self.client` when issue 10 lands: record_id only, so never listed
+    photos, outcomes = module.prepare()  # validates module, record_id, concurrency and the connection
+    return [RecordRef(out.module, out.record_id) for out in dict.fromkeys(outcomes)], photos.client
 # -- end of temporary ----------------------------------------------------------------------------------
 
 
@@ -143,7 +149,8 @@ class ExportOutcome(Outcome):
         self.removed: list[str] = []
 
     def to_export(self) -> dict[str, t.Any]:
-        result: dict[str, t.Any] = {"module": self.module, "record_id": self.record_id, "changed": self.changed}
+        result: dict[str, t.Any] = {"module": self.ref.module_name, "record_id": self.record_id,
+                                    "changed": self.changed}
         if self.present is not None:
             result["present"] = self.present
         if self.path is not None and self.after is not None and self.after.present:

@@ -148,7 +148,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModul
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     ExportOutcome,
     ExportService,
-    _refs_from_outcomes,
+    _select,
     check_dest,
 )
 
@@ -161,10 +161,9 @@ class BiginPhotoExport(BiginModule):
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        photos, selected = self.prepare()
-        refs = _refs_from_outcomes(selected)  # replaced by self.select_records() when issue 10 lands
+        refs, client = _select(self)  # issue 10: refs, client = self.select_records(), self.client
         check_dest(params["dest"], check_mode)  # last: it may create the directory
-        service = ExportService(photos.client, params["dest"], params["prune"], check_mode, self.module.warn)
+        service = ExportService(client, params["dest"], params["prune"], check_mode, self.module.warn)
         outcomes = [ExportOutcome(ref) for ref in refs]
         self.run_records(outcomes, service.export)  # type: ignore[arg-type]
         service.save()
