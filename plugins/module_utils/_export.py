@@ -55,7 +55,6 @@ class RecordRef:
     def has_photo(self) -> bool | None:
         return bool(self.photo_marker) if self.listed else None
 
-
     @property
     def label(self) -> str:
         return "%s/%s" % (self.module_name, self.record_id)
@@ -311,4 +310,3 @@ class ExportService:
         except OSError as exc:
             raise InputError("dest: the manifest %s could not be written (%s)"
                              % (self.manifest.path, exc.strerror or exc)) from None
-

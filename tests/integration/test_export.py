@@ -153,8 +153,8 @@ def test_second_export_rewrites_nothing(sim: BiginSimulator, play: t.Any, tmp_pa
     assert methods(sim) == {"GET": 6}  # a record_id selection reads every record once
 
 
-def test_changed_photo_is_rewritten_and_a_new_type_replaces_the_old_file(sim: BiginSimulator, play: t.Any,
-                                                                        tmp_path: t.Any) -> None:
+def test_changed_photo_is_rewritten_and_a_new_type_replaces_the_old_file(
+        sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     a, b, c = rid(1), rid(2), rid(3)
     sim.add_record("Contacts", a, photo=PNG_RED)
     sim.add_record("Contacts", b, photo=PNG_BLUE)
@@ -212,8 +212,8 @@ def test_check_mode_writes_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t
     assert methods(sim) == {"GET": 4 + 1 + 4 + 1}  # reads only: no POST or DELETE
 
 
-def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(sim: BiginSimulator, play: t.Any,
-                                                                          tmp_path: t.Any) -> None:
+def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(
+        sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim, total=8, with_photo=6)
     ids = list(photos)
     dest = str(tmp_path / "export")
@@ -248,8 +248,8 @@ def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(sim:
     assert not any("Contacts/%s" % r in manifest for r in gone)
 
 
-def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(sim: BiginSimulator, play: t.Any,
-                                                                               tmp_path: t.Any) -> None:
+def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
+        sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim, total=6, with_photo=6)
     ids = list(photos)
     dest = str(tmp_path / "export")

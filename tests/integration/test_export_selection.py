@@ -86,7 +86,7 @@ def test_incremental_exports_cost_only_the_listing(sim: t.Any, play: t.Any, tmp_
     assert third.rc == 0, third.output
     assert third.task()["changed"] is True
     assert len(listings(sim)) == 1
-    assert [p for p in photo_gets(sim)] == ["/bigin/v2/Contacts/%s/photo" % changed_id]
+    assert photo_gets(sim) == ["/bigin/v2/Contacts/%s/photo" % changed_id]
     assert [r["record_id"] for r in third.task()["records"] if r["changed"]] == [changed_id]
     after = snapshot(dest)
     rewritten = {n for n in after if n != MANIFEST and after[n] != before.get(n)}
@@ -131,8 +131,8 @@ def test_prune_and_check_mode_with_all_records(sim: t.Any, play: t.Any, tmp_path
 def test_restore_without_selection_from_backup_dir(sim: t.Any, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim, total=5, with_photo=4)
     backups = str(tmp_path / "backups")
-    result = play([{"name": "delete", PHOTO: {"module": "Contacts", "all_records": True, "state": "absent",
-                                             "backup_dir": backups}},
+    delete = {"module": "Contacts", "all_records": True, "state": "absent", "backup_dir": backups}
+    result = play([{"name": "delete", PHOTO: delete},
                    {"name": "restore", PHOTO: {"module": "Contacts", "src": backups}}])
     assert result.rc == 0, result.output
     assert len(result.tasks[1]["records"]) == 4
