@@ -142,6 +142,12 @@ error:
   description: The first record's error, when the task failed.
   returned: failure
   type: dict
+api_calls:
+  description:
+    - What the task cost in requests, as in M(zoho.bigin.bigin_photo) (C(total), C(by_method), C(token_refreshes)).
+  returned: always, unless ansible-core rejects the options before the module runs
+  type: dict
+  sample: {"total": 1, "by_method": {"GET": 1, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule

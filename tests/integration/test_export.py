@@ -151,6 +151,7 @@ def test_second_export_rewrites_nothing(sim: BiginSimulator, play: t.Any, tmp_pa
     assert task["written"] == [] and task["removed"] == []
     assert snapshot(dest) == before  # no photo and not the manifest rewritten
     assert methods(sim) == {"GET": 6}  # a record_id selection reads every record once
+    assert task["api_calls"]["total"] == 6 and task["api_calls"]["by_method"]["GET"] == 6
 
 
 def test_changed_photo_is_rewritten_and_a_new_type_replaces_the_old_file(
