@@ -20,51 +20,24 @@ import threading
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError, InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     IMAGE_SIGNATURES,
-    InputError,
     Outcome,
     PhotoService,
     PhotoState,
     image_type,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 
 MANIFEST_NAME = ".bigin-export.json"
 MANIFEST_VERSION = 1
 # Temporary files start with a dot and end in .tmp: never mistaken for a photo or the manifest.
 TEMP_PREFIX = ".bigin-export-"
 TEMP_SUFFIX = ".tmp"
-IMAGE_EXTS: tuple[str, ...] = tuple(dict.fromkeys(ext for _magic, ext, _type in IMAGE_SIGNATURES))
+# WebP too: Bigin may hold one (it cannot be uploaded, so a restore refuses it by name rather than skip it).
+IMAGE_EXTS: tuple[str, ...] = tuple(dict.fromkeys([ext for _magic, ext, _type in IMAGE_SIGNATURES] + ["webp"]))
 READ_CHUNK = 1024 * 1024
-
-
-# -- temporary: replaced by _records.RecordRef and BiginModule.select_records() when issue 10 lands ----
-class RecordRef:
-    """A selected record (the contract of _records.RecordRef, issue 10)."""
-
-    def __init__(self, module_name: str, record_id: str, listed: bool = False,
-                 photo_marker: str | None = None, fields: dict[str, t.Any] | None = None):
-        self.module_name = module_name
-        self.record_id = record_id
-        self.listed = listed
-        self.photo_marker = photo_marker
-        self.fields = fields or {}
-
-    @property
-    def has_photo(self) -> bool | None:
-        return bool(self.photo_marker) if self.listed else None
-
-    @property
-    def label(self) -> str:
-        return "%s/%s" % (self.module_name, self.record_id)
-
-
-def _select(module: t.Any) -> tuple[list[RecordRef], BiginClient]:
-    # replaced by `self.select_records(), self.client` when issue 10 lands: record_id only, so never listed
-    photos, outcomes = module.prepare()  # validates module, record_id, concurrency and the connection
-    return [RecordRef(out.module, out.record_id) for out in dict.fromkeys(outcomes)], photos.client
-# -- end of temporary ----------------------------------------------------------------------------------
 
 
 class ExportError(BiginError):
@@ -140,16 +113,14 @@ class ExportOutcome(Outcome):
     """One record of an export; ``before``/``after`` describe its file in ``dest`` (for diff mode)."""
 
     def __init__(self, ref: RecordRef):
-        super().__init__(ref.module_name, ref.record_id)
-        self.ref = ref
+        super().__init__(ref.module_name, ref.record_id, ref)
         self.present: bool | None = None
         self.path: str | None = None
         self.written: str | None = None
         self.removed: list[str] = []
 
     def to_export(self) -> dict[str, t.Any]:
-        result: dict[str, t.Any] = {"module": self.ref.module_name, "record_id": self.record_id,
-                                    "changed": self.changed}
+        result: dict[str, t.Any] = {"module": self.module_name, "record_id": self.record_id, "changed": self.changed}
         if self.present is not None:
             result["present"] = self.present
         if self.path is not None and self.after is not None and self.after.present:

@@ -15,18 +15,12 @@ import os
 import re
 import typing as t
 
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError, InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._export import IMAGE_EXTS
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
-    MAX_PHOTO_BYTES,
-    Image,
-    InputError,
-    image_type,
-)
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image
 
 # PhotoService.backup names its files with strftime("%Y%m%dT%H%M%S%fZ"): fixed width, so they sort by time.
 BACKUP_STAMP = r"[0-9]{8}T[0-9]{12}Z"
-HEADER_BYTES = 16
 
 
 class NoSourceFile(BiginError):
@@ -42,20 +36,11 @@ class SourceFileError(BiginError):
 
 
 def check_source(path: str) -> None:
-    """Type (magic bytes) and size of a file, without reading all of it: a directory may hold thousands."""
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_PHOTO_BYTES:
-            raise InputError("src: %s is larger than 10 MB (%d bytes), the API's upload limit" % (path, size))
-        with open(path, "rb") as handle:
-            header = handle.read(HEADER_BYTES)
-    except OSError as exc:
-        raise InputError("src: %s cannot be read (%s)" % (path, exc.strerror or exc)) from None
-    if not header:
-        raise InputError("src: %s is empty" % path)
-    if image_type(header) is None:
-        raise InputError("src: %s is not a PNG, JPEG, GIF or BMP image" % path)
+    """Every check a single ``src`` gets (type, 10 MB, header, 10 megapixels); the bytes are not kept.
 
+    One file at a time, so memory stays bounded however many files the directory holds.
+    """
+    Image(path)
 
 class SourceDir:
     """The photo files of one Bigin module in a directory, found with one listing."""

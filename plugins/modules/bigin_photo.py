@@ -36,7 +36,11 @@ options:
         (a O(backup_dir) file). Comparison and O(force) work as with a single file.
       - With a directory, a selected record that has no file there fails with C(NO_SOURCE_FILE), naming the path
         looked for; the other records are still worked on.
-      - Every file used is checked (type, 10 MB, 10 megapixels) before any request is sent.
+      - With a directory, O(record_id), O(criteria) and O(all_records) may all be left out; the records are then
+        those of O(module) that have a file there. Otherwise (a single file, or O(state=absent)) one of them is
+        required.
+      - With a directory, every file of O(module) there (with O(record_id), every selected record's file) is checked
+        (type, 10 MB, 10 megapixels) before any request is sent.
       - Ignored with O(state=absent).
     type: path
   force:

@@ -154,7 +154,6 @@ from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModul
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     ExportOutcome,
     ExportService,
-    _select,
     check_dest,
 )
 
@@ -167,17 +166,18 @@ class BiginPhotoExport(BiginModule):
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        refs, client = _select(self)  # issue 10: refs, client = self.select_records(), self.client
-        check_dest(params["dest"], check_mode)  # last: it may create the directory
-        service = ExportService(client, params["dest"], params["prune"], check_mode, self.module.warn)
-        outcomes = [ExportOutcome(ref) for ref in refs]
-        self.run_records(outcomes, service.export)  # type: ignore[arg-type]
+        # Before the listing, so a bad dest fails before any request; last of the checks: it may create dest.
+        check_dest(params["dest"], check_mode)
+        refs = self.select_records()
+        service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn)
+        outcomes = self.results_for(refs, ExportOutcome)
+        self.run_records(outcomes, service.export)
         service.save()
-        self.finish(outcomes, ExportOutcome.to_export, {  # type: ignore[arg-type]
-            "written": [out.written for out in outcomes if out.written],
-            "removed": [path for out in outcomes for path in out.removed],
+        unique = list(dict.fromkeys(outcomes))  # a repeated record_id is worked on, and listed here, once
+        self.finish(outcomes, ExportOutcome.to_export, {
+            "written": [out.written for out in unique if out.written],
+            "removed": [path for out in unique for path in out.removed],
         })
-
 
 def main() -> None:
     BiginPhotoExport.execute()

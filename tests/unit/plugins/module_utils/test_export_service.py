@@ -18,16 +18,15 @@ import pytest
 
 from ansible_collections.zoho.bigin.plugins.module_utils import _export
 from ansible_collections.zoho.bigin.plugins.module_utils._client import HTTPResult
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     MANIFEST_NAME,
     ExportOutcome,
     ExportService,
-    RecordRef,
     check_dest,
     write_atomically,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import NoSourceFile, SourceDir, check_source
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED
 
@@ -112,6 +111,19 @@ def test_listed_record_unchanged_costs_no_request(tmp_path: t.Any) -> None:
     assert again[1].to_export() == {"module": "Contacts", "record_id": B, "changed": False, "present": True,
                                     "path": os.path.join(dest, "Contacts-%s.jpg" % B),
                                     "sha256": sha(JPEG_MIN), "size": len(JPEG_MIN)}
+
+
+def test_webp_photo_is_exported_once_and_then_costs_nothing(tmp_path: t.Any) -> None:
+    # Bigin may hold a WebP photo (it cannot be uploaded): it is backed up like the others, not read every run.
+    webp = b"RIFF\x1a\0\0\0WEBPVP8X" + b"\0" * 18
+    dest = str(tmp_path)
+    client = FakeClient({A: webp})
+    first = run(client, dest, [listed(A, "m1")])
+    assert first[0].changed is True and read(os.path.join(dest, "Contacts-%s.webp" % A)) == webp
+    client.calls.clear()
+    again = run(client, dest, [listed(A, "m1")])
+    assert client.calls == [] and again[0].changed is False
+    assert again[0].to_export()["path"] == os.path.join(dest, "Contacts-%s.webp" % A)
 
 
 def test_listed_record_without_photo_costs_no_request(tmp_path: t.Any) -> None:
@@ -303,9 +315,19 @@ def test_source_dir_prefers_the_export_then_the_newest_backup(tmp_path: t.Any) -
 
 
 def test_source_checks_before_any_request(tmp_path: t.Any) -> None:
-    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(b"GIF89a but named png is fine")
+    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(GIF_MIN)  # a GIF named .png is fine: the bytes decide
     (tmp_path / ("Contacts-%s.png" % B)).write_bytes(b"")
     check_source(str(tmp_path / ("Contacts-%s.png" % A)))
+    # The checks a single src gets: header and 10 megapixels too, and WebP (exportable, not uploadable) refused.
+    (tmp_path / "huge.gif").write_bytes(b"GIF89a" + (5000).to_bytes(2, "little") * 2 + b"\0" * 8)
+    with pytest.raises(InputError, match="10 megapixels"):
+        check_source(str(tmp_path / "huge.gif"))
+    (tmp_path / "cut.png").write_bytes(PNG_RED[:12])
+    with pytest.raises(InputError, match="corrupt PNG"):
+        check_source(str(tmp_path / "cut.png"))
+    (tmp_path / ("Contacts-%s.webp" % C)).write_bytes(b"RIFF\x1a\0\0\0WEBPVP8X" + b"\0" * 18)
+    with pytest.raises(InputError, match="Contacts-%s.webp is not a PNG, JPEG, GIF or BMP" % C):
+        SourceDir(str(tmp_path), "Contacts").check([C])
     with pytest.raises(InputError, match="is empty"):
         SourceDir(str(tmp_path), "Contacts").check([A, B])
     (tmp_path / ("Contacts-%s.jpg" % A)).write_bytes(JPEG_MIN)
