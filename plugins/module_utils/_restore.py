@@ -42,6 +42,7 @@ def check_source(path: str) -> None:
     """
     Image(path)
 
+
 class SourceDir:
     """The photo files of one Bigin module in a directory, found with one listing."""
 

@@ -179,6 +179,7 @@ class BiginPhotoExport(BiginModule):
             "removed": [path for out in unique for path in out.removed],
         })
 
+
 def main() -> None:
     BiginPhotoExport.execute()
 

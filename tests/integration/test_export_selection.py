@@ -164,7 +164,7 @@ def test_criteria_export_reads_only_the_matching_photos(sim: t.Any, play: t.Any,
     (EXPORT, {"dest": "DIR"}),
 ])
 def test_no_selection_option_is_refused_before_any_request(sim: t.Any, play: t.Any, tmp_path: t.Any,
-                                                            module: str, options: dict[str, t.Any]) -> None:
+                                                           module: str, options: dict[str, t.Any]) -> None:
     photos = seed(sim, total=3, with_photo=2)
     src = tmp_path / "src"
     src.mkdir()
@@ -183,7 +183,7 @@ def test_no_selection_option_is_refused_before_any_request(sim: t.Any, play: t.A
 
 
 def test_restore_without_selection_checks_every_file_before_any_request(sim: t.Any, play: t.Any,
-                                                                         tmp_path: t.Any) -> None:
+                                                                        tmp_path: t.Any) -> None:
     photos = seed(sim, total=4, with_photo=4)
     src = tmp_path / "src"
     src.mkdir()
@@ -197,3 +197,12 @@ def test_restore_without_selection_checks_every_file_before_any_request(sim: t.A
         assert result.rc != 0
         assert bad in result.task()["msg"] and "corrupt PNG" in result.task()["msg"], result.task()["msg"]
         assert sim.api_requests() == []
+
+
+def test_bad_dest_fails_before_the_listing(sim: t.Any, play: t.Any, tmp_path: t.Any) -> None:
+    seed(sim, total=3, with_photo=2)
+    not_dir = tmp_path / "file"
+    not_dir.write_bytes(b"x")
+    result = play([export_all(str(not_dir))])
+    assert result.rc != 0 and "dest:" in result.task()["msg"] and "not a directory" in result.task()["msg"]
+    assert sim.api_requests() == [] and result.task()["api_calls"]["total"] == 0
