@@ -187,7 +187,8 @@ def _fields_param(sim: t.Any, query: dict[str, str], required: bool) -> tuple[li
     return names, None
 
 
-def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: int, high: int | None):
+def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: int,
+               high: int | None) -> tuple[int | None, t.Any]:
     raw = query.get(name)
     if raw is None:
         return default, None

@@ -66,7 +66,6 @@ def parse_multipart(body: bytes, content_type: str | None) -> dict[str, tuple[by
     return fields
 
 
-
 class _Server(ThreadingHTTPServer):
     """Threads per connection; TLS handshakes in those threads; stop() can shut every open connection."""
 
@@ -187,11 +186,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send(self, resp: Response) -> None:
         if resp.action == "drop":
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._hang_up()
             return
         self.send_response(resp.status)
         for name, value in resp.headers:
@@ -205,16 +200,19 @@ class _Handler(BaseHTTPRequestHandler):
         if resp.action == "truncate":
             self.wfile.write(resp.body[: len(resp.body) // 2])
             self.wfile.flush()
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+            self._hang_up()
             return
         self.wfile.write(resp.body)
 
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
+    def _hang_up(self) -> None:
+        """Close the connection now (a dropped or truncated answer)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_HEAD = do_OPTIONS = _dispatch
 
 
 class ServerMixin:
