@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Local simulator of the Zoho Bigin photo API and the Zoho OAuth token endpoint.
+"""Local simulator of the Zoho Bigin API (photos, records, search) and the Zoho OAuth token endpoint.
 
-See :mod:`tests.simulator.bigin_simulator`.
+One file per API area; :mod:`tests.simulator.bigin_simulator` assembles ``BiginSimulator`` and lists them.
 """

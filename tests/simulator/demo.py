@@ -20,20 +20,14 @@ REPO_ROOT = os.path.dirname(os.path.dirname(HERE))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from tests.simulator.bigin_simulator import (  # noqa: E402
-    DEMO_CLIENT_ID,
-    DEMO_CLIENT_SECRET,
-    DEMO_CONTACTS,
-    DEMO_REFRESH_TOKEN,
-    BiginSimulator,
-    seed_demo,
-)
+from tests.simulator.bigin_simulator import BiginSimulator  # noqa: E402
+from tests.simulator.cli import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_CONTACTS, DEMO_REFRESH_TOKEN, seed_demo  # noqa: E402
 
 PLAYBOOK = os.path.join(REPO_ROOT, "examples", "demo.yml")
 RECAP_RE = re.compile(r"^localhost\s*:\s*(.*)$", re.MULTILINE)
 
 
-def find_ansible_playbook():
+def find_ansible_playbook() -> str:
     candidate = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
     if os.path.exists(candidate):
         return candidate
@@ -43,7 +37,7 @@ def find_ansible_playbook():
     return found
 
 
-def recap(output):
+def recap(output: str) -> dict[str, int]:
     """Return the PLAY RECAP counters for localhost, e.g. {"ok": 3, "changed": 1, ...}."""
     matches = RECAP_RE.findall(output)
     if not matches:
@@ -51,7 +45,7 @@ def recap(output):
     return {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", matches[-1])}
 
 
-def main():
+def main() -> int:
     playbook_cmd = find_ansible_playbook()
     tmp = tempfile.mkdtemp(prefix="bigin-demo-")
     sim = seed_demo(BiginSimulator()).start()

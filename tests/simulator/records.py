@@ -20,9 +20,13 @@ from __future__ import annotations
 
 import re
 import secrets
+import threading
 import time
 import typing as t
 
+#: API name -> scope module name.
+MODULES = {"Contacts": "contacts", "Accounts": "accounts", "Products": "products"}
+DEFAULT_UNSUPPORTED = ("Documents", "Projects")
 RECORDS_PATH_RE = re.compile(r"^/bigin/(v1|v2)/([A-Za-z_]+)(?:/([0-9]+|search))?$")
 SEARCH_SCOPES = ("ZohoSearch.securesearch.READ", "ZohoSearch.securesearch.ALL")
 MAX_FIELDS = 50
@@ -59,6 +63,12 @@ def match(path: str) -> tuple[str, str, str | None] | None:
 def image_marker() -> str:
     """A new opaque Record_Image value (Zoho uses long hex ids); changes on each upload."""
     return secrets.token_hex(48)
+
+
+def put_photo(rec: dict[str, t.Any], photo: bytes | None) -> None:
+    """Set a record's photo; Record_Image follows it: a new opaque value on each upload, null after delete."""
+    rec["photo"] = bytes(photo) if photo is not None else None
+    rec["image_id"] = image_marker() if photo is not None else None
 
 
 class QueryError(ValueError):
@@ -177,7 +187,8 @@ def _fields_param(sim: t.Any, query: dict[str, str], required: bool) -> tuple[li
     return names, None
 
 
-def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: int, high: int | None):
+def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: int,
+               high: int | None) -> tuple[int | None, t.Any]:
     raw = query.get(name)
     if raw is None:
         return default, None
@@ -287,3 +298,60 @@ def _search(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
     info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": start + per_page < len(matches)}
     data = [_view(module, rid, rec, fields) for rid, rec in chunk]
     return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
+
+
+# -- the simulator's records state --------------------------------------------------------
+
+
+class RecordsMixin:
+    """Records, modules and the records/search API of the simulator."""
+
+    _lock: threading.RLock
+
+    def _reset_records(self) -> None:
+        self._records: dict[tuple[str, str], dict[str, t.Any]] = {}  # (module, id) -> {"photo", "image_id", "fields"}
+        self._page_tokens: dict[str, dict[str, t.Any]] = {}  # listing page token -> {"binding", "offset", "expires_at"}
+        self._disabled: set[str] = set()
+        self._unsupported: set[str] = set(DEFAULT_UNSUPPORTED)
+
+    def add_record(self, module: str, record_id: t.Any, photo: bytes | None = None,
+                   fields: dict[str, t.Any] | None = None) -> None:
+        """A record; ``fields`` (API name -> value, lookups as {"id", "name"}) is what Get Records returns."""
+        with self._lock:
+            rec: dict[str, t.Any] = {"photo": None, "image_id": None, "fields": dict(fields or {})}
+            self._records[(module, str(record_id))] = rec
+            put_photo(rec, photo)
+
+    def record_image(self, module: str, record_id: t.Any) -> str | None:
+        """The record's Record_Image value (None: no photo)."""
+        with self._lock:
+            return self._records[(module, str(record_id))]["image_id"]
+
+    def expire_page_tokens(self) -> None:
+        with self._lock:
+            for state in self._page_tokens.values():
+                state["expires_at"] = 0.0
+
+    def remove_record(self, module: str, record_id: t.Any) -> None:
+        with self._lock:
+            self._records.pop((module, str(record_id)), None)
+
+    def has_record(self, module: str, record_id: t.Any) -> bool:
+        with self._lock:
+            return (module, str(record_id)) in self._records
+
+    def disable_module(self, name: str) -> None:
+        with self._lock:
+            self._disabled.add(name)
+
+    def enable_module(self, name: str) -> None:
+        with self._lock:
+            self._disabled.discard(name)
+
+    def mark_unsupported(self, name: str) -> None:
+        with self._lock:
+            self._unsupported.add(name)
+
+    def _records_get(self, module: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
+        """GET /bigin/{v}/{Module}[/{id}|/search] (routes.py calls it with the lock held)."""
+        return handle(self, request["method"], module, rest, request["query"], request["token"])
