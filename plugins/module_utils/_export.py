@@ -26,6 +26,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     Outcome,
     PhotoService,
     PhotoState,
+    check_directory,
     image_type,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
@@ -66,18 +67,7 @@ def file_state(path: str) -> PhotoState:
 
 def check_dest(path: str, check_mode: bool) -> None:
     """dest must be (or become) a writable directory; it is created 0700 if missing (not in check mode)."""
-    if os.path.isdir(path):
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise InputError("dest: %s is not writable" % path)
-        return
-    if os.path.exists(path):
-        raise InputError("dest: %s exists and is not a directory" % path)
-    if check_mode:
-        return
-    try:
-        os.makedirs(path, mode=0o700)
-    except OSError as exc:
-        raise InputError("dest: %s cannot be created (%s)" % (path, exc.strerror or exc)) from None
+    check_directory("dest", path, check_mode)
 
 
 def write_atomically(directory: str, name: str, data: bytes) -> None:

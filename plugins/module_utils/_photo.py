@@ -88,20 +88,24 @@ class Image:
         self.state = PhotoState.of(self.data)
 
 
-def check_backup_dir(path: str, check_mode: bool) -> None:
-    """backup_dir must be (or become) a writable directory; it is created 0700 if missing."""
+def check_directory(option_name: str, path: str, check_mode: bool) -> None:
+    """A directory option must name (or become) a writable directory; it is created 0700 if missing."""
     if os.path.isdir(path):
         if not os.access(path, os.W_OK | os.X_OK):
-            raise InputError("backup_dir: %s is not writable" % path)
+            raise InputError("%s: %s is not writable" % (option_name, path))
         return
     if os.path.exists(path):
-        raise InputError("backup_dir: %s exists and is not a directory" % path)
+        raise InputError("%s: %s exists and is not a directory" % (option_name, path))
     if check_mode:
         return
     try:
         os.makedirs(path, mode=0o700)
     except OSError as exc:
-        raise InputError("backup_dir: %s cannot be created (%s)" % (path, exc.strerror or exc)) from None
+        raise InputError("%s: %s cannot be created (%s)" % (option_name, path, exc.strerror or exc)) from None
+
+
+def check_backup_dir(path: str, check_mode: bool) -> None:
+    check_directory("backup_dir", path, check_mode)
 
 
 class PhotoState:
