@@ -485,6 +485,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--select-records", type=int, default=10000,
                         help="records of the selection rows (bench_select.py; 0: skip)")
     parser.add_argument("--select-photo-pct", type=float, default=5.0, help="share of them with a photo")
+    parser.add_argument("--export-records", type=int, default=10000,
+                        help="records of the export rows (bench_export.py, same photo share; 0: skip)")
     args = parser.parse_args(argv)
     if args.records < 2 or args.concurrency_limit < 1:
         parser.error("--records must be >= 2 and --concurrency-limit >= 1")
@@ -552,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
             args.select_records, args.select_photo_pct, args.latency_ms, limit,
             uri["net_s"] / uri["records"] if uri else None, startup, args.verbose)
         goals += select_goals
+    export: list[dict[str, t.Any]] = []
+    if args.export_records:  # issue 11: all_records export, first run and again with nothing changed
+        from benchmarks.bench_export import measure_all as measure_export
+        _startup, export, export_goals = measure_export(args.export_records, args.select_photo_pct, args.latency_ms,
+                                                        limit, startup, args.verbose)
+        goals += export_goals
 
     print()
     table = print_table(rows)
@@ -582,6 +590,7 @@ def main(argv: list[str] | None = None) -> int:
         "rows": rows,
         "targets": goals,
         "selection": selection,
+        "export": export,
         "table": table,
     }
     json_path = os.path.join(args.output, "latest.json")
@@ -593,11 +602,14 @@ def main(argv: list[str] | None = None) -> int:
     chart(rows, startup, params, png_path)
     print("\nWrote %s and %s" % (os.path.relpath(json_path), os.path.relpath(png_path)))
     select_failed = [r for r in selection if r.get("rc", 0) or r.get("photos_left")]
-    if failures or select_failed:
+    from benchmarks.bench_export import failed as export_failed
+    if failures or select_failed or export_failed(export):
         for r in failures:
             print("FAILED: %s (rc %d, %d photos left)" % (r.scenario.label, r.rc, r.photos_left))
         for row in select_failed:
             print("FAILED: %s (rc %d, %d photos left)" % (row["label"], row["rc"], row["photos_left"]))
+        for label in export_failed(export):
+            print("FAILED: %s (rc not 0, or files in dest != photos)" % label)
         return 1
     if args.strict and not all(goal["met"] for goal in goals):
         return 1

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import json
 import os
 import re
@@ -58,13 +59,49 @@ def seed(sim: BiginSimulator, count: int, pct: float) -> list[str]:
     return ids
 
 
-def plays(sim: BiginSimulator, selection: dict[str, t.Any], creds: dict[str, str]) -> list[dict[str, t.Any]]:
-    task = {"zoho.bigin.bigin_photo": dict({"module": MODULE, "state": "absent", "concurrency": CONCURRENCY},
-                                           **selection)}
-    return [{"name": "select", "hosts": "localhost", "gather_facts": False,
+def playbook(sim: BiginSimulator, creds: dict[str, str], task: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """One play running ``task`` against ``sim`` with refresh credentials (shared with bench_export.py)."""
+    return [{"name": "bench", "hosts": "localhost", "gather_facts": False,
              "module_defaults": {"group/zoho.bigin.all": dict({"api_domain": sim.url, "accounts_url": sim.url},
                                                               **creds)},
              "tasks": [task]}]
+
+
+def plays(sim: BiginSimulator, selection: dict[str, t.Any], creds: dict[str, str]) -> list[dict[str, t.Any]]:
+    return playbook(sim, creds, {"zoho.bigin.bigin_photo": dict(
+        {"module": MODULE, "state": "absent", "concurrency": CONCURRENCY}, **selection)})
+
+
+def count_requests(sim: BiginSimulator) -> tuple[int, dict[str, int]]:
+    """(listing requests, photo requests by method) in the simulator's log since the last clear."""
+    api = sim.api_requests()
+    listing = sum(1 for e in api if e["path"] == LIST_PATH)
+    methods = collections.Counter(e["method"] for e in api if PHOTO_PATH.match(e["path"]))
+    return listing, dict(methods)
+
+
+@contextlib.contextmanager
+def session(latency_ms: float, limit: int, startup: float | None, verbose: bool,
+            prefix: str) -> t.Iterator[tuple[BiginSimulator, t.Any, dict[str, str], float, str]]:
+    """A simulator with the benchmark's credentials and a Runner; yields (sim, runner, creds, start-up s, workdir).
+
+    Start-up is the median of 3 empty plays unless given (bench_photo.py passes its own).
+    """
+    from benchmarks.bench_photo import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Runner
+
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    creds = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
+    try:
+        with BiginSimulator(latency_ms=latency_ms, max_concurrent=limit) as sim:
+            sim.add_token(ACCESS_TOKEN, expires_in=24 * 3600)
+            sim.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+            runner = Runner(workdir, verbose)
+            if startup is None:
+                empty = [{"name": "s", "hosts": "localhost", "gather_facts": False, "tasks": []}]
+                startup = statistics.median([runner.run("startup", empty, "none")[0] for _i in range(3)])
+            yield sim, runner, creds, startup, workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 Rows = t.List[t.Dict[str, t.Any]]
@@ -81,10 +118,8 @@ def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records:
         sim.clear_log()
         print("  running %s over %d records (%d photos) ..." % (label, records, photos), flush=True)
         wall, rc, rss, _output = runner.run(key, plays(sim, selection, creds), key)
-        api = sim.api_requests()
-        listing = sum(1 for e in api if e["path"] == LIST_PATH)
-        other = sum(1 for e in api if PHOTO_PATH.match(e["path"]))
-        methods = collections.Counter(e["method"] for e in api if PHOTO_PATH.match(e["path"]))
+        listing, methods = count_requests(sim)
+        other = sum(methods.values())
         limit = listing * latency_s + other * latency_s / CONCURRENCY
         left = sum(1 for i in ids if sim.photo(MODULE, i) is not None)
         rows.append({"key": key, "label": label, "records": records, "photos": photos, "rc": rc,
@@ -117,21 +152,8 @@ def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records:
 def measure_all(records: int, pct: float, latency_ms: float, limit: int, uri_per_item: float | None,
                 startup: float | None = None, verbose: bool = False) -> tuple[float, Rows, Rows]:
     """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
-    from benchmarks.bench_photo import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Runner
-
-    workdir = tempfile.mkdtemp(prefix="bigin-bench-select-")
-    creds = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
-    try:
-        with BiginSimulator(latency_ms=latency_ms, max_concurrent=limit) as sim:
-            sim.add_token(ACCESS_TOKEN, expires_in=24 * 3600)
-            sim.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
-            runner = Runner(workdir, verbose)
-            if startup is None:
-                empty = [{"name": "s", "hosts": "localhost", "gather_facts": False, "tasks": []}]
-                startup = statistics.median([runner.run("startup", empty, "none")[0] for _i in range(3)])
-            rows, goals = run_rows(runner, sim, creds, records, pct, latency_ms / 1000.0, startup, uri_per_item)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with session(latency_ms, limit, startup, verbose, "bigin-bench-select-") as (sim, runner, creds, startup, _wd):
+        rows, goals = run_rows(runner, sim, creds, records, pct, latency_ms / 1000.0, startup, uri_per_item)
     return startup, rows, goals
 
 
