@@ -176,6 +176,28 @@ class ExportService:
         self.check_mode = check_mode
         self.manifest = Manifest(dest, warn)
         self._services: dict[str, PhotoService] = {}
+        # dest is read once: a stat per image type per record cost 6 system calls for each of 10,000 records.
+        self._names = self._scan(dest)
+        self._names_lock = threading.Lock()
+
+    @staticmethod
+    def _scan(dest: str) -> set[str] | None:
+        """Names of the regular files in dest (empty if it does not exist yet); None if it cannot be listed."""
+        try:
+            with os.scandir(dest) as entries:
+                return {entry.name for entry in entries if entry.is_file()}
+        except FileNotFoundError:  # check mode: dest is not created
+            return set()
+        except OSError:  # e.g. not readable (only writable and searchable): look each name up
+            return None
+
+    def _seen(self, name: str, present: bool) -> None:
+        if self._names is not None:
+            with self._names_lock:
+                if present:
+                    self._names.add(name)
+                else:
+                    self._names.discard(name)
 
     def photos(self, module_name: str) -> PhotoService:
         service = self._services.get(module_name)
@@ -186,7 +208,10 @@ class ExportService:
     def existing_files(self, module_name: str, record_id: str) -> list[str]:
         """Names of this record's export files in dest (one per image extension at most)."""
         names = [file_name(module_name, record_id, ext) for ext in IMAGE_EXTS]
-        return [name for name in names if os.path.isfile(os.path.join(self.dest, name))]
+        if self._names is None:
+            return [name for name in names if os.path.isfile(os.path.join(self.dest, name))]
+        with self._names_lock:
+            return [name for name in names if name in self._names]
 
     def export(self, out: ExportOutcome) -> None:
         ref = out.ref
@@ -227,8 +252,10 @@ class ExportService:
                 try:
                     if not same:
                         write_atomically(self.dest, name, data)
+                        self._seen(name, True)
                     for other in stale:  # the record's photo changed type: one file per record
                         os.unlink(os.path.join(self.dest, other))
+                        self._seen(other, False)
                 except OSError as exc:
                     raise ExportError("writing %s failed (%s); the file there was left as it was"
                                       % (path, exc.strerror or exc)) from None
@@ -258,6 +285,7 @@ class ExportService:
         try:
             for path in out.removed:
                 os.unlink(path)
+                self._seen(os.path.basename(path), False)
         except OSError as exc:
             raise ExportError("removing %s failed (%s)" % (out.removed[0], exc.strerror or exc)) from None
         self.manifest.put(key, None)

@@ -135,6 +135,41 @@ def test_listed_record_without_photo_costs_no_request(tmp_path: t.Any) -> None:
     assert not os.path.exists(os.path.join(str(tmp_path), MANIFEST_NAME))  # nothing to remember, nothing written
 
 
+def test_dest_is_read_once_not_looked_up_per_record(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A nightly export lists every record: a few stat calls each (one per image type) cost seconds at 10,000.
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    run(client, dest, [listed(A, "m1")])
+    stats: list[t.Any] = []
+    real_stat = os.stat
+
+    def counting_stat(path: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        stats.append(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    others = [listed(str(4000000000000 + i), None) for i in range(300)]
+    outcomes = run(FakeClient({}), dest, [listed(A, "m1")] + others, prune=True)
+    assert [out.present for out in outcomes[:2]] == [True, False] and not any(out.changed for out in outcomes)
+    assert len(stats) < 10, stats[:10]
+
+
+def test_dest_not_listable_falls_back_to_looking_names_up(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: None})
+    run(client, dest, [listed(A, "m1"), listed(B, "m2")])
+
+    def unreadable(path: t.Any) -> t.Any:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    client.calls.clear()
+    again = run(client, dest, [listed(A, "m1"), listed(B, None)])
+    assert client.calls == [] and [(out.present, out.changed) for out in again] == [(True, False), (False, False)]
+    pruned = run(client, dest, [listed(A, None)], prune=True)[0]
+    assert pruned.changed is True and not os.path.exists(os.path.join(dest, "Contacts-%s.png" % A))
+
+
 @pytest.mark.parametrize("what", ["new marker", "file edited", "file deleted", "manifest lost"])
 def test_listed_record_is_read_again_when_anything_differs(tmp_path: t.Any, what: str) -> None:
     dest = str(tmp_path)
