@@ -534,8 +534,9 @@ def test_bad_input_is_rejected_before_any_request(sim: BiginSimulator, play: t.C
     cases: list[tuple[dict[str, t.Any], str]] = [
         (photo_task("src missing", R2, "present", src=str(tmp_path / "nope.png")),
          "src: %s does not exist or is not a file" % (tmp_path / "nope.png")),
-        (photo_task("src a directory", R2, "present", src=str(tmp_path)),
-         "src: %s does not exist or is not a file" % tmp_path),
+        # A directory is a restore source (issue 11): a selected record without a file there fails alone.
+        (photo_task("src a directory without the record's file", R2, "present", src=str(tmp_path)),
+         "Contacts/%s: no photo file for Contacts/%s in src: looked for %s" % (R2, R2, tmp_path)),
         (photo_task("src unreadable", R2, "present", src=unreadable), "src: %s cannot be read" % unreadable),
         (photo_task("src empty", R2, "present", src=str(empty)), "src: %s is empty" % empty),
         (photo_task("src not an image", R2, "present", src=str(text)),
