@@ -20,8 +20,6 @@ Targets (request counts, from the simulator's log): first run 50 listing + 500 G
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import re
 import sys
@@ -31,7 +29,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from benchmarks.bench_select import CONCURRENCY, MODULE, count_requests, playbook, seed, session  # noqa: E402
+from benchmarks.bench_select import CONCURRENCY, MODULE, cli_parser, count_requests, playbook, seed, session, write_results  # noqa: E402
 from tests.simulator.bigin_simulator import BiginSimulator  # noqa: E402
 
 RECAP = re.compile(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)")
@@ -101,32 +99,16 @@ def failed(rows: Rows) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from benchmarks.bench_photo import RESULTS_DIR
-
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
-    parser.add_argument("--records", type=int, default=10000)
-    parser.add_argument("--photo-pct", type=float, default=5.0)
-    parser.add_argument("--latency-ms", type=float, default=50.0)
-    parser.add_argument("--concurrency-limit", type=int, default=10)
-    parser.add_argument("--output", default=RESULTS_DIR)
+    parser = cli_parser(__doc__)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     load = os.getloadavg()
     startup, rows, goals = measure_all(args.records, args.photo_pct, args.latency_ms, args.concurrency_limit,
                                        verbose=args.verbose)
     print("\nstart-up %.2f s, load average %.2f %.2f %.2f at the start" % ((startup,) + load))
-    for goal in goals:
-        print("  [%s] %s: %s (goal %s)" % ("ok" if goal["met"] else "MISSED", goal["target"], goal["value"], goal["goal"]))
-    os.makedirs(args.output, exist_ok=True)
-    path = os.path.join(args.output, "export.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump({"command": "python benchmarks/bench_export.py " + " ".join(sys.argv[1:] if argv is None else argv),
-                   "parameters": vars(args), "load_average": [round(x, 2) for x in load],
-                   "startup_s": round(startup, 3), "rows": rows, "targets": goals}, handle, indent=2)
-        handle.write("\n")
-    print("Wrote %s" % os.path.relpath(path))
+    write_results("export", args, argv, goals, {"load_average": [round(x, 2) for x in load],
+                                                "startup_s": round(startup, 3), "rows": rows})
     return 1 if failed(rows) else 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

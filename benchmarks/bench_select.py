@@ -157,30 +157,41 @@ def measure_all(records: int, pct: float, latency_ms: float, limit: int, uri_per
     return startup, rows, goals
 
 
-def main(argv: list[str] | None = None) -> int:
+def cli_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every selection-style benchmark takes (this file's and bench_export.py's)."""
     from benchmarks.bench_photo import RESULTS_DIR
 
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--photo-pct", type=float, default=5.0)
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--concurrency-limit", type=int, default=10)
-    parser.add_argument("--uri-per-item", type=float, default=None, help="seconds per uri loop item (estimate)")
     parser.add_argument("--output", default=RESULTS_DIR)
+    return parser
+
+
+def write_results(name: str, args: argparse.Namespace, argv: list[str] | None, goals: Rows,
+                  results: dict[str, t.Any]) -> None:
+    """Print the targets and write ``<output>/<name>.json`` with the command and its parameters."""
+    for goal in goals:
+        print("  [%s] %s: %s (goal %s)" % ("ok" if goal["met"] else "MISSED", goal["target"], goal["value"], goal["goal"]))
+    os.makedirs(args.output, exist_ok=True)
+    path = os.path.join(args.output, name + ".json")
+    command = "python benchmarks/bench_%s.py " % name + " ".join(sys.argv[1:] if argv is None else argv)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(dict({"command": command, "parameters": vars(args)}, **results, targets=goals), handle, indent=2)
+        handle.write("\n")
+    print("Wrote %s" % os.path.relpath(path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = cli_parser(__doc__)
+    parser.add_argument("--uri-per-item", type=float, default=None, help="seconds per uri loop item (estimate)")
     args = parser.parse_args(argv)
     startup, rows, goals = measure_all(args.records, args.photo_pct, args.latency_ms, args.concurrency_limit,
                                        args.uri_per_item)
     print("\nstart-up %.2f s" % startup)
-    for goal in goals:
-        print("  [%s] %s: %s (goal %s)" % ("ok" if goal["met"] else "MISSED", goal["target"], goal["value"], goal["goal"]))
-    os.makedirs(args.output, exist_ok=True)
-    path = os.path.join(args.output, "select.json")
-    with open(path, "w", encoding="utf-8") as handle:
-        json.dump({"command": "python benchmarks/bench_select.py " + " ".join(sys.argv[1:] if argv is None else argv),
-                   "parameters": vars(args), "startup_s": round(startup, 3), "rows": rows, "targets": goals},
-                  handle, indent=2)
-        handle.write("\n")
-    print("Wrote %s" % os.path.relpath(path))
+    write_results("select", args, argv, goals, {"startup_s": round(startup, 3), "rows": rows})
     return 0 if all(r.get("rc", 0) == 0 and not r.get("photos_left") for r in rows) else 1
 
 
