@@ -110,5 +110,6 @@ def main(argv: list[str] | None = None) -> int:
                                                 "startup_s": round(startup, 3), "rows": rows})
     return 1 if failed(rows) else 0
 
+
 if __name__ == "__main__":
     sys.exit(main())
