@@ -1,16 +1,22 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Make ``ansible_collections.zoho.bigin`` importable when pytest runs from a plain checkout.
+"""What every test level shares: the import path, the test credentials and a started simulator.
 
 ansible-test already runs from ``.../ansible_collections/zoho/bigin``; a checkout
 elsewhere gets a symlink farm under ``build/collections`` (git-ignored), which is
 also what the integration tests point ``ANSIBLE_COLLECTIONS_PATH`` at.
+
+The credentials are the only ones the simulator knows; tests that check no secret
+leaks look for each of ``SECRETS`` in what they captured.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import typing as t
+
+import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COLLECTIONS_DIR = os.path.join(REPO_ROOT, "build", "collections")
@@ -40,3 +46,22 @@ if _path not in sys.path:
     sys.path.insert(0, _path)
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
+
+# Imported after the path is set: the simulator is a package of this checkout.
+from tests.simulator.bigin_simulator import BiginSimulator  # noqa: E402  pylint: disable=wrong-import-position
+
+ACCESS_TOKEN = "1000.ACCESS-9c1f0e7d4b2a.secret"
+CLIENT_ID = "1000.CLIENTID7Q2"
+CLIENT_SECRET = "CLIENT-SECRET-5e8d1c2b7a"
+REFRESH_TOKEN = "1000.REFRESH-3b9f6a1d2c.secret"
+SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN)
+RECORD = "3000000038009"
+
+
+@pytest.fixture
+def sim() -> t.Iterator[BiginSimulator]:
+    """A started simulator with one all-scope access token and one OAuth client, no records; stops after the test."""
+    with BiginSimulator() as simulator:
+        simulator.add_token(ACCESS_TOKEN)
+        simulator.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+        yield simulator

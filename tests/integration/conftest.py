@@ -18,26 +18,10 @@ import typing as t
 import pytest
 import yaml
 
-from tests.conftest import collections_path
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SECRETS, collections_path  # noqa: F401  (re-exported to the test files)
 from tests.simulator.bigin_simulator import BiginSimulator
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
-ACCESS_TOKEN = "1000.ACCESS-9c1f0e7d4b2a.secret"
-CLIENT_ID = "1000.CLIENTID7Q2"
-CLIENT_SECRET = "CLIENT-SECRET-5e8d1c2b7a"
-REFRESH_TOKEN = "1000.REFRESH-3b9f6a1d2c.secret"
-SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN)
-
-
-@pytest.fixture
-def sim() -> t.Iterator[BiginSimulator]:
-    """A started simulator with one all-scope access token and one OAuth client; stops after the test."""
-    with BiginSimulator() as simulator:
-        simulator.add_token(ACCESS_TOKEN)
-        simulator.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
-        yield simulator
-
-
 CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 
 
