@@ -1,6 +1,11 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tests of the simulator's records area (tests/simulator/records.py): listing, one record, search."""
+"""Tests of the simulator's records area (tests/simulator/records.py): listing, one record, search.
+
+``Record_Image`` (``record_image``), the ``fields`` parameter, pages and page tokens,
+``criteria`` of the search and the scopes of reading.  Every test runs on ``scoped_tokens``
+and seeds its own records.
+"""
 
 from __future__ import annotations
 
@@ -11,26 +16,20 @@ import requests
 
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
-TOKEN = "1000.records.token"
-SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
+from .conftest import NO_SEARCH_TOKEN, READ_ONLY_TOKEN, SEARCH_TOKEN, auth
+
 BASE_ID = 3000000100000
 
-
-@pytest.fixture
-def sim() -> t.Iterator[BiginSimulator]:
-    with BiginSimulator() as s:
-        s.add_token(TOKEN, scopes=("ZohoBigin.modules.ALL", SEARCH_SCOPE))
-        s.add_token("read-only", scopes=("ZohoBigin.modules.contacts.READ",))
-        s.add_token("no-search", scopes=("ZohoBigin.modules.contacts.READ", "ZohoBigin.modules.accounts.READ"))
-        yield s
+pytestmark = pytest.mark.usefixtures("scoped_tokens")
 
 
-def get(sim: BiginSimulator, path: str, token: str = TOKEN, **params: t.Any) -> requests.Response:
-    return requests.get(sim.url + "/bigin/v2/" + path, params=params,
-                        headers={"Authorization": "Zoho-oauthtoken " + token}, timeout=10)
+def get(sim: BiginSimulator, path: str, token: str = SEARCH_TOKEN, **params: t.Any) -> requests.Response:
+    """GET ``/bigin/v2/{path}`` with ``params``, as ``token``."""
+    return requests.get(sim.url + "/bigin/v2/" + path, params=params, headers=auth(token), timeout=10)
 
 
 def seed(sim: BiginSimulator, count: int, module: str = "Contacts") -> list[str]:
+    """Add ``count`` records (every fourth with a photo) named Name0..., half of them with an "old" e-mail."""
     ids = []
     for i in range(count):
         record_id = str(BASE_ID + i)
@@ -41,6 +40,9 @@ def seed(sim: BiginSimulator, count: int, module: str = "Contacts") -> list[str]
     return ids
 
 
+# ---------------------------------------------------------------------------
+# Listing a module (_list) and Record_Image (record_image)
+# ---------------------------------------------------------------------------
 def test_list_shape_sort_and_record_image(sim: BiginSimulator) -> None:
     ids = seed(sim, 5)
     answer = get(sim, "Contacts", fields="id,Record_Image,Last_Name,Account_Name")
@@ -60,7 +62,7 @@ def test_record_image_changes_on_upload_and_clears_on_delete(sim: BiginSimulator
     (record_id,) = seed(sim, 1)
     first = sim.record_image("Contacts", record_id)
     url = "%s/bigin/v2/Contacts/%s/photo" % (sim.url, record_id)
-    headers = {"Authorization": "Zoho-oauthtoken " + TOKEN}
+    headers = auth(SEARCH_TOKEN)
     assert requests.post(url, files={"file": ("a.png", PNG_RED, "image/png")}, headers=headers, timeout=10).ok
     second = sim.record_image("Contacts", record_id)
     assert second and second != first  # same bytes, new upload: a new value
@@ -86,6 +88,9 @@ def test_no_records_is_204_empty(sim: BiginSimulator) -> None:
     assert answer.status_code == 204 and answer.content == b""
 
 
+# ---------------------------------------------------------------------------
+# Pages and page tokens (_list, expire_page_tokens)
+# ---------------------------------------------------------------------------
 def test_pages_then_page_tokens(sim: BiginSimulator) -> None:
     ids = seed(sim, 2450)
     seen: list[str] = []
@@ -116,6 +121,9 @@ def test_expired_page_token(sim: BiginSimulator) -> None:
     assert answer.status_code == 400 and answer.json()["code"] == "EXPIRED_VALUE"
 
 
+# ---------------------------------------------------------------------------
+# One record (handle)
+# ---------------------------------------------------------------------------
 def test_one_record_and_unknown_id(sim: BiginSimulator) -> None:
     ids = seed(sim, 2)
     body = get(sim, "Contacts/" + ids[1], fields="Last_Name").json()
@@ -124,6 +132,9 @@ def test_one_record_and_unknown_id(sim: BiginSimulator) -> None:
     assert unknown.status_code == 204 and unknown.content == b""
 
 
+# ---------------------------------------------------------------------------
+# Search (_search, parse_criteria, evaluate)
+# ---------------------------------------------------------------------------
 @pytest.mark.parametrize("criteria,expected", [
     ("(Last_Name:equals:name3)", [3]),
     ("(Last_Name:not_equal:Name3)", [5, 4, 2, 1, 0]),
@@ -152,7 +163,7 @@ def test_search_invalid_query(sim: BiginSimulator, criteria: str) -> None:
 def test_search_no_match_scope_and_limit(sim: BiginSimulator) -> None:
     seed(sim, 2100)
     assert get(sim, "Contacts/search", criteria="(Last_Name:equals:nobody)").status_code == 204
-    denied = get(sim, "Contacts/search", token="no-search", criteria="(Last_Name:equals:Name1)")
+    denied = get(sim, "Contacts/search", token=NO_SEARCH_TOKEN, criteria="(Last_Name:equals:Name1)")
     assert denied.status_code == 401 and denied.json()["code"] == "OAUTH_SCOPE_MISMATCH"
     page10 = get(sim, "Contacts/search", criteria="(Last_Name:starts_with:Name)", page=10).json()
     assert page10["info"]["more_records"] is True and "next_page_token" not in page10["info"]
@@ -160,9 +171,12 @@ def test_search_no_match_scope_and_limit(sim: BiginSimulator) -> None:
     assert over.status_code == 400
 
 
+# ---------------------------------------------------------------------------
+# Scopes of reading
+# ---------------------------------------------------------------------------
 def test_read_scope(sim: BiginSimulator) -> None:
     seed(sim, 1)
     seed(sim, 1, module="Accounts")
-    assert get(sim, "Contacts", token="read-only", fields="id").status_code == 200
-    denied = get(sim, "Accounts", token="read-only", fields="id")
+    assert get(sim, "Contacts", token=READ_ONLY_TOKEN, fields="id").status_code == 200
+    denied = get(sim, "Accounts", token=READ_ONLY_TOKEN, fields="id")
     assert denied.status_code == 401 and denied.json()["code"] == "OAUTH_SCOPE_MISMATCH"
