@@ -47,7 +47,7 @@ pytestmark = pytest.mark.usefixtures("sample_records")
         ("ZohoCRM.modules.ALL", "GET", "Contacts", False),
     ],
 )
-def test_scopes(sim: BiginSimulator, scope: str, method: str, module: str, allowed: bool) -> None:
+def test_scope_allows_an_operation_on_a_module(sim: BiginSimulator, scope: str, method: str, module: str, allowed: bool) -> None:
     rid = {"Contacts": CONTACT, "Accounts": ACCOUNT, "Products": PRODUCT}[module]
     sim.add_token("scoped", scopes=(scope,))
     kwargs = {"files": {"file": ("p.png", PNG_BLUE, "image/png")}} if method == "POST" else {}
@@ -78,7 +78,7 @@ def test_authentication_failure(sim: BiginSimulator, headers: dict[str, str]) ->
     assert_error(requests.get(photo_url(sim), headers=headers), "AUTHENTICATION_FAILURE")
 
 
-def test_invalid_token(sim: BiginSimulator) -> None:
+def test_unknown_short_lived_and_expired_tokens_are_invalid(sim: BiginSimulator) -> None:
     assert_error(requests.get(photo_url(sim), headers=auth("nope")), "INVALID_TOKEN")
     sim.add_token("short", expires_in=0)
     assert_error(requests.get(photo_url(sim), headers=auth("short")), "INVALID_TOKEN")
@@ -153,7 +153,7 @@ def test_minted_token_gets_registered_scopes(sim: BiginSimulator) -> None:
         ({"grant_type": None}, "unsupported_grant_type"),
     ],
 )
-def test_token_errors(sim: BiginSimulator, over: dict[str, str | None], error: str) -> None:
+def test_token_endpoint_errors_are_named_in_a_200_answer(sim: BiginSimulator, over: dict[str, str | None], error: str) -> None:
     resp = refresh(sim, **over)
     assert resp.status_code == 200
     assert resp.json() == {"error": error}

@@ -50,7 +50,7 @@ def test_invalid_record_id(sim: BiginSimulator, record_id: str) -> None:
     [(PNG_RED, "image/png", "png"), (PNG_1x1, "image/png", "png"), (JPEG_MIN, "image/jpeg", "jpg"),
      (GIF_MIN, "image/gif", "gif"), (BMP_MIN, "image/bmp", "bmp")],
 )
-def test_get_photo(sim: BiginSimulator, data: bytes, ctype: str, ext: str) -> None:
+def test_get_answers_the_photo_with_its_type_length_and_file_name(sim: BiginSimulator, data: bytes, ctype: str, ext: str) -> None:
     sim.add_record("Contacts", "123", photo=data)
     resp = requests.get(photo_url(sim, "Contacts", "123", version="v1"), headers=auth())
     assert resp.status_code == 200
@@ -147,7 +147,7 @@ def test_post_size_limit(sim: BiginSimulator) -> None:
 # ---------------------------------------------------------------------------
 # Per-record settings: set_permission, deny_record, lock_record
 # ---------------------------------------------------------------------------
-def test_no_permission(sim: BiginSimulator) -> None:
+def test_no_permission_refuses_delete_until_granted(sim: BiginSimulator) -> None:
     sim.set_permission(delete_images=False)
     assert_error(requests.delete(photo_url(sim), headers=auth()), "NO_PERMISSION")
     assert sim.photo("Contacts", CONTACT) == PNG_RED
@@ -155,13 +155,13 @@ def test_no_permission(sim: BiginSimulator) -> None:
     assert requests.delete(photo_url(sim), headers=auth()).status_code == 200
 
 
-def test_authorization_failed(sim: BiginSimulator) -> None:
+def test_denied_record_refuses_delete_with_authorization_failed(sim: BiginSimulator) -> None:
     sim.deny_record("Contacts", CONTACT)
     assert_error(requests.delete(photo_url(sim), headers=auth()), "AUTHORIZATION_FAILED")
     assert sim.photo("Contacts", CONTACT) == PNG_RED
 
 
-def test_locked_record(sim: BiginSimulator) -> None:
+def test_locked_record_refuses_delete_and_upload_but_reads(sim: BiginSimulator) -> None:
     sim.lock_record("Contacts", CONTACT)
     assert_error(requests.delete(photo_url(sim), headers=auth()), "RECORD_LOCKED")
     assert_error(requests.post(photo_url(sim), headers=auth(), files={"file": ("a.png", PNG_BLUE)}), "RECORD_LOCKED")

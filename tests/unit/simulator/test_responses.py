@@ -46,7 +46,7 @@ def test_error_table_matches_seed_documentation() -> None:
 # ---------------------------------------------------------------------------
 # ResponsesMixin._error
 # ---------------------------------------------------------------------------
-def test_wrapped_errors(sim: BiginSimulator) -> None:
+def test_wrapped_errors_are_a_one_item_data_list(sim: BiginSimulator) -> None:
     sim.wrap_errors = True
     resp = requests.get(photo_url(sim, "Contacts", "1"), headers=auth())
     code, status, message = ERRORS["INVALID_DATA"]

@@ -24,7 +24,7 @@ from .conftest import CONTACT, auth, connection, photo_url
 # ---------------------------------------------------------------------------
 # parse_multipart and the request body (_Handler._read_body)
 # ---------------------------------------------------------------------------
-def test_parse_multipart_unit() -> None:
+def test_parse_multipart_reads_fields_and_skips_an_unterminated_part() -> None:
     body = (b"preamble\r\n--BND\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nA\r\n"
             b"--BND\r\nContent-Disposition: form-data; name=\"file\"; filename=\"f.png\"\r\n"
             b"Content-Type: image/png\r\n\r\n" + PNG_RED + b"\r\n--BND--\r\nepilogue")
@@ -97,7 +97,7 @@ def test_stop_closes_keepalive_connections(sim: BiginSimulator) -> None:
     session.close()
 
 
-def test_context_manager() -> None:
+def test_context_manager_starts_and_stops_the_server() -> None:
     with BiginSimulator(latency_ms=0) as s:
         assert re.match(r"^http://127\.0\.0\.1:\d+$", s.url)
         assert requests.get(s.url + "/_simulator/health").json() == {"status": "ok"}
