@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Run a module's main() in-process with given arguments, on every supported ansible-core."""
+"""Run a module's main(), or build its instance, in-process with given arguments, on every supported ansible-core."""
 
 from __future__ import annotations
 
@@ -40,3 +40,9 @@ def run_main(module: t.Any, args: dict[str, t.Any], capsys: pytest.CaptureFixtur
     result.rc = int(info.value.code or 0)
     result.output = output
     return result
+
+
+def instance(args: dict[str, t.Any], cls: t.Any) -> t.Any:
+    """Build an instance of a module's class from ``args`` (argument parsing only: no request is sent)."""
+    with patch_module_args(dict(args)):
+        return cls()
