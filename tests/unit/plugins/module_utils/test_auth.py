@@ -1,9 +1,15 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of access tokens (module_utils/_auth.py): TokenProvider and the on-disk TokenCache."""
+"""Unit tests of access tokens (module_utils/_auth.py), in the order of its source: the on-disk TokenCache,
+api_domain_of, and TokenProvider (alone and with the cache).
+
+Most tests stand a counting fake in for the token endpoint (FakeAccounts); the ones that need the
+whole stack send through a Wire to the simulator.
+"""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import multiprocessing
@@ -21,16 +27,15 @@ from ansible_collections.zoho.bigin.plugins.module_utils._auth import (
     EXPIRY_MARGIN,
     TokenCache,
     TokenProvider,
+    api_domain_of,
     default_cache_dir,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAuthError, BiginTransportError
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS
+from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
+from tests.unit.plugins.conftest import Wire
 
 ACCOUNTS_URL = "https://accounts.example.test"
-ACCESS_TOKEN = "1000.given-access.5d1e"
-CLIENT_ID = "1000.CLIENT42"
-CLIENT_SECRET = "client-secret-8f2a61"
-REFRESH_TOKEN = "1000.refresh-token.93be07"
-SECRETS = (CLIENT_SECRET, REFRESH_TOKEN)
 
 
 class FakeAccounts:
@@ -82,7 +87,187 @@ def write_raw(cache: TokenCache, content: str | bytes, file_mode: int = 0o600) -
     os.chmod(cache.path, file_mode)
 
 
-# -- TokenProvider ---------------------------------------------------------------------
+# -- default_cache_dir -------------------------------------------------------------------------------
+
+def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert default_cache_dir() == str(tmp_path / "xdg" / CACHE_DIR_NAME)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert default_cache_dir() == str(tmp_path / "home" / ".cache" / "zoho.bigin")
+
+
+# -- TokenCache --------------------------------------------------------------------------------------
+
+def test_cache_file_name_is_a_hash_without_secrets(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    name = os.path.basename(cache.path)
+    key = "\0".join((ACCOUNTS_URL, CLIENT_ID, REFRESH_TOKEN))
+    assert name == hashlib.sha256(key.encode()).hexdigest() + ".json"
+    for part in (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, "accounts"):
+        assert part not in cache.path.replace(str(tmp_path), "")
+    assert os.path.dirname(cache.path) == str(tmp_path)
+
+
+def test_cache_key_covers_accounts_url_client_and_refresh_token(tmp_path: t.Any) -> None:
+    base = new_cache(tmp_path).path
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL + "/", CLIENT_ID, REFRESH_TOKEN).path == base
+    assert TokenCache(str(tmp_path), "https://accounts.zoho.eu", CLIENT_ID, REFRESH_TOKEN).path != base
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL, "1000.OTHER", REFRESH_TOKEN).path != base
+    assert TokenCache(str(tmp_path), ACCOUNTS_URL, CLIENT_ID, "1000.other").path != base
+
+
+def test_cache_file_and_directory_modes(tmp_path: t.Any) -> None:
+    old_umask = os.umask(0)  # the modes must not depend on a permissive umask
+    try:
+        cache = new_cache(tmp_path / "deep" / "zoho.bigin")
+        with cache.locked():
+            cache.write("tok", time.time() + 3600)
+    finally:
+        os.umask(old_umask)
+    assert mode(cache.directory) == 0o700
+    assert mode(cache.path) == 0o600
+    assert mode(cache.lock_path) == 0o600
+    assert cache.read(time.time()) == "tok"
+
+
+def test_read_honours_the_expiry_margin(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    now = 1_800_000_000.0
+    cache.write("tok", now + EXPIRY_MARGIN)
+    assert cache.read(now) is None
+    cache.write("tok", now + EXPIRY_MARGIN + 1)
+    assert cache.read(now) == "tok"
+    assert cache.read(now + 1) is None
+
+
+def test_read_of_a_missing_file_is_none(tmp_path: t.Any) -> None:
+    assert new_cache(tmp_path / "absent").read(time.time()) is None
+
+
+@pytest.mark.parametrize("content", [
+    "{not json",
+    "",
+    b"\xff\xfe",
+    "[]",
+    '"tok"',
+    '{"access_token": "tok"}',
+    '{"expires_at": 4000000000}',
+    '{"access_token": 12, "expires_at": 4000000000}',
+    '{"access_token": "", "expires_at": 4000000000}',
+    '{"access_token": "tok", "expires_at": "4000000000"}',
+    '{"access_token": "tok", "expires_at": null}',
+])
+def test_read_ignores_corrupt_or_mistyped_files(tmp_path: t.Any, content: str | bytes) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, content)
+    assert cache.read(time.time()) is None
+
+
+def test_read_accepts_a_valid_file(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}')
+    assert cache.read(time.time()) == "tok"
+
+
+def test_old_cache_file_without_domain_stays_valid(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    write_raw(cache, json.dumps({"access_token": "old", "expires_at": time.time() + 3600}))
+    assert cache.read_entry(time.time()) == ("old", None)
+    assert cache.read(time.time()) == "old"
+
+
+def test_read_does_not_follow_a_symlink(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    target = tmp_path / "elsewhere.json"
+    target.write_text('{"access_token": "planted", "expires_at": 4000000000}')
+    os.chmod(target, 0o600)
+    os.makedirs(cache.directory, mode=0o700)
+    os.symlink(str(target), cache.path)
+    assert cache.read(time.time()) is None
+
+
+@pytest.mark.parametrize("file_mode", [0o640, 0o604, 0o660, 0o666])
+def test_read_ignores_a_file_others_can_read_or_write(tmp_path: t.Any, file_mode: int) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}', file_mode)
+    assert cache.read(time.time()) is None
+
+
+def test_read_ignores_a_foreign_owned_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}')
+    if os.geteuid() == 0:
+        os.chown(cache.path, 1, -1)
+    else:  # cannot give a file away: pretend to be someone else instead
+        real = os.geteuid()
+        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
+    assert cache.read(time.time()) is None
+
+
+def test_write_replaces_atomically(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("old", time.time() + 3600)
+    with open(cache.path, encoding="utf-8") as reader:  # a reader that opened the old file
+        cache.write("new", time.time() + 3600)
+        assert json.load(reader)["access_token"] == "old"
+    assert cache.read(time.time()) == "new"
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: t.Any,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("old", time.time() + 3600)
+
+    def broken_dump(obj: t.Any, handle: t.Any) -> None:
+        handle.write('{"access_token": "ne')
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_auth.json, "dump", broken_dump)
+    with pytest.raises(OSError):
+        cache.write("new", time.time() + 3600)
+    assert cache.read(time.time()) == "old"
+    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
+
+
+def test_discard_only_removes_the_matching_token(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    cache.write("current", time.time() + 3600)
+    cache.discard("some-older-token")
+    assert cache.read(time.time()) == "current"
+    cache.discard("current")
+    assert not os.path.exists(cache.path)
+    cache.discard("current")  # nothing left to remove: no error
+
+
+# -- api_domain_of: the API domain the token endpoint names ------------------------------------------
+
+@pytest.mark.parametrize("value, expected", [
+    ("https://www.zohoapis.eu", "https://www.zohoapis.eu"),
+    ("https://www.zohoapis.eu/", "https://www.zohoapis.eu"),
+    ("https://www.zohoapis.eu:443", "https://www.zohoapis.eu:443"),
+    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ("http://localhost", "http://localhost"),
+    ("http://www.zohoapis.eu", None),  # plain http off loopback
+    ("ftp://www.zohoapis.eu", None),
+    ("www.zohoapis.eu", None),
+    ("https://", None),
+    ("https://user:pw@www.zohoapis.eu", None),
+    ("https://www.zohoapis.eu/bigin/v2", None),
+    ("https://www.zohoapis.eu?x=1", None),
+    ("https://www.zohoapis.eu#f", None),
+    ("https://www.zoho apis.eu", None),
+    ("https://www.zohoapis.eu:99999", None),
+    ("", None),
+    (None, None),
+    (42, None),
+])
+def test_api_domain_of(value: t.Any, expected: str | None) -> None:
+    assert api_domain_of(value) == expected
+
+
+# -- TokenProvider -----------------------------------------------------------------------------------
 
 def test_given_access_token_is_used_first(tmp_path: t.Any) -> None:
     post = FakeAccounts()
@@ -220,6 +405,32 @@ def test_refresh_failure_with_an_odd_error_description(description: t.Any) -> No
     assert str(info.value).startswith("Token refresh failed: server_error")
 
 
+def test_provider_learns_a_valid_domain_and_ignores_a_bad_one_with_a_warning() -> None:
+    warnings: list[str] = []
+    good = provider(FakeAccounts(answer={"access_token": "t1", "api_domain": "https://www.zohoapis.eu"}),
+                    access_token=None, warnings=warnings)
+    assert good.get() == "t1" and good.api_domain == "https://www.zohoapis.eu" and warnings == []
+    bad = provider(FakeAccounts(answer={"access_token": "t2", "api_domain": "http://evil.example"}),
+                   access_token=None, warnings=warnings)
+    assert bad.get() == "t2" and bad.api_domain is None
+    assert len(warnings) == 1 and "not an https URL" in warnings[0] and "evil" not in warnings[0]
+    none = provider(FakeAccounts(answer={"access_token": "t3"}), access_token=None)
+    assert none.get() == "t3" and none.api_domain is None
+
+
+def test_on_new_token_is_told_of_every_minted_token(sim: BiginSimulator, wire: t.Callable[..., Wire]) -> None:
+    w = wire(access_token=None)
+    first = w.tokens.get()
+    assert w.minted == [first]
+    w.tokens.invalidate(first)
+    second = w.tokens.get()
+    assert second != first and w.minted == [first, second]
+    assert all(sim.token_valid(token) for token in w.minted) and sim.tokens_issued == 2
+    # A token given as an option is not minted here (the module masks it as a no_log option already).
+    given = wire(access_token=ACCESS_TOKEN)
+    assert given.tokens.get() == ACCESS_TOKEN and given.minted == []
+
+
 def run_in_threads(worker: t.Callable[[], None], count: int) -> None:
     """Run ``worker`` in ``count`` threads at once and wait for them all."""
     threads = [threading.Thread(target=worker) for dummy in range(count)]
@@ -261,7 +472,7 @@ def test_threads_rejected_together_share_one_refresh() -> None:
     assert len(post.calls) == 1
 
 
-# -- TokenProvider with the cache -------------------------------------------------------
+# -- TokenProvider with the cache --------------------------------------------------------------------
 
 def test_refreshed_token_is_cached_for_the_next_provider(tmp_path: t.Any) -> None:
     post = FakeAccounts()
@@ -310,6 +521,18 @@ def test_token_expiring_within_the_margin_is_not_reused_from_cache(tmp_path: t.A
     assert len(post.calls) == 2
 
 
+def test_cache_keeps_the_domain_with_the_token(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    first = provider(FakeAccounts(answer={"access_token": "t1", "api_domain": "https://www.zohoapis.in"}),
+                     access_token=None, cache=cache)
+    assert first.get() == "t1"
+    assert mode(cache.path) == 0o600
+    post = FakeAccounts()
+    second = provider(post, access_token=None, cache=new_cache(tmp_path / "c"))
+    assert second.get() == "t1" and second.api_domain == "https://www.zohoapis.in"
+    assert post.calls == []  # the cached token is used
+
+
 def test_foreign_owned_cache_directory_is_not_used(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
     directory = tmp_path / "c"
     directory.mkdir(mode=0o700)
@@ -333,6 +556,34 @@ def test_loose_cache_directory_is_tightened(tmp_path: t.Any) -> None:
     os.chmod(directory, 0o755)
     provider(FakeAccounts(), access_token=None, cache=new_cache(directory)).get()
     assert mode(str(directory)) == 0o700
+
+
+def test_untrusted_cache_file_is_replaced_by_a_fresh_token(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}', 0o644)
+    post = FakeAccounts()
+    assert provider(post, access_token=None, cache=cache).get() == "minted-1"
+    assert mode(cache.path) == 0o600
+    assert cache.read(time.time()) == "minted-1"
+
+
+class FullDiskCache(TokenCache):
+    def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_token_minted_before_a_failed_cache_write_is_kept(sim: BiginSimulator, wire: t.Callable[..., Wire],
+                                                          tmp_path: t.Any) -> None:
+    cache = FullDiskCache(str(tmp_path / "cache"), sim.url, CLIENT_ID, REFRESH_TOKEN)
+    w = wire(access_token=None, cache=cache)
+    token = w.tokens.get()
+    assert len(sim.token_requests()) == 1 and sim.tokens_issued == 1
+    assert sim.token_valid(token) and w.minted == [token]
+    assert w.warnings == ["Token cache not used (%s)" % os.strerror(errno.ENOSPC)]
+    # The token is used, and asked for no more.
+    _state, body = w.service.fetch(RECORD, need_bytes=True)
+    assert body == PNG_RED and w.tokens.get() == token
+    assert len(sim.token_requests()) == 1 and w.tokens.refreshes == 1
 
 
 def _process_worker(directory: str, counter: str, barrier: t.Any, results: t.Any) -> None:
@@ -371,157 +622,3 @@ def test_processes_sharing_a_cache_refresh_once(tmp_path: t.Any) -> None:
         refreshers = handle.read().split()
     assert len(refreshers) == 1
     assert tokens == ["minted-by-%s" % refreshers[0]] * 4
-
-
-# -- TokenCache ----------------------------------------------------------------------------
-
-def test_cache_file_name_is_a_hash_without_secrets(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path)
-    name = os.path.basename(cache.path)
-    key = "\0".join((ACCOUNTS_URL, CLIENT_ID, REFRESH_TOKEN))
-    assert name == hashlib.sha256(key.encode()).hexdigest() + ".json"
-    for part in (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, "accounts"):
-        assert part not in cache.path.replace(str(tmp_path), "")
-    assert os.path.dirname(cache.path) == str(tmp_path)
-
-
-def test_cache_key_covers_accounts_url_client_and_refresh_token(tmp_path: t.Any) -> None:
-    base = new_cache(tmp_path).path
-    assert TokenCache(str(tmp_path), ACCOUNTS_URL + "/", CLIENT_ID, REFRESH_TOKEN).path == base
-    assert TokenCache(str(tmp_path), "https://accounts.zoho.eu", CLIENT_ID, REFRESH_TOKEN).path != base
-    assert TokenCache(str(tmp_path), ACCOUNTS_URL, "1000.OTHER", REFRESH_TOKEN).path != base
-    assert TokenCache(str(tmp_path), ACCOUNTS_URL, CLIENT_ID, "1000.other").path != base
-
-
-def test_cache_file_and_directory_modes(tmp_path: t.Any) -> None:
-    old_umask = os.umask(0)  # the modes must not depend on a permissive umask
-    try:
-        cache = new_cache(tmp_path / "deep" / "zoho.bigin")
-        with cache.locked():
-            cache.write("tok", time.time() + 3600)
-    finally:
-        os.umask(old_umask)
-    assert mode(cache.directory) == 0o700
-    assert mode(cache.path) == 0o600
-    assert mode(cache.lock_path) == 0o600
-    assert cache.read(time.time()) == "tok"
-
-
-def test_read_honours_the_expiry_margin(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path)
-    now = 1_800_000_000.0
-    cache.write("tok", now + EXPIRY_MARGIN)
-    assert cache.read(now) is None
-    cache.write("tok", now + EXPIRY_MARGIN + 1)
-    assert cache.read(now) == "tok"
-    assert cache.read(now + 1) is None
-
-
-def test_read_of_a_missing_file_is_none(tmp_path: t.Any) -> None:
-    assert new_cache(tmp_path / "absent").read(time.time()) is None
-
-
-@pytest.mark.parametrize("content", [
-    "{not json",
-    "",
-    b"\xff\xfe",
-    "[]",
-    '"tok"',
-    '{"access_token": "tok"}',
-    '{"expires_at": 4000000000}',
-    '{"access_token": 12, "expires_at": 4000000000}',
-    '{"access_token": "", "expires_at": 4000000000}',
-    '{"access_token": "tok", "expires_at": "4000000000"}',
-    '{"access_token": "tok", "expires_at": null}',
-])
-def test_read_ignores_corrupt_or_mistyped_files(tmp_path: t.Any, content: str | bytes) -> None:
-    cache = new_cache(tmp_path)
-    write_raw(cache, content)
-    assert cache.read(time.time()) is None
-
-
-def test_read_accepts_a_valid_file(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path)
-    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}')
-    assert cache.read(time.time()) == "tok"
-
-
-def test_read_does_not_follow_a_symlink(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path / "c")
-    target = tmp_path / "elsewhere.json"
-    target.write_text('{"access_token": "planted", "expires_at": 4000000000}')
-    os.chmod(target, 0o600)
-    os.makedirs(cache.directory, mode=0o700)
-    os.symlink(str(target), cache.path)
-    assert cache.read(time.time()) is None
-
-
-@pytest.mark.parametrize("file_mode", [0o640, 0o604, 0o660, 0o666])
-def test_read_ignores_a_file_others_can_read_or_write(tmp_path: t.Any, file_mode: int) -> None:
-    cache = new_cache(tmp_path)
-    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}', file_mode)
-    assert cache.read(time.time()) is None
-
-
-def test_read_ignores_a_foreign_owned_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = new_cache(tmp_path)
-    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}')
-    if os.geteuid() == 0:
-        os.chown(cache.path, 1, -1)
-    else:  # cannot give a file away: pretend to be someone else instead
-        real = os.geteuid()
-        monkeypatch.setattr(os, "geteuid", lambda: real + 1)
-    assert cache.read(time.time()) is None
-
-
-def test_untrusted_cache_file_is_replaced_by_a_fresh_token(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path / "c")
-    write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}', 0o644)
-    post = FakeAccounts()
-    assert provider(post, access_token=None, cache=cache).get() == "minted-1"
-    assert mode(cache.path) == 0o600
-    assert cache.read(time.time()) == "minted-1"
-
-
-def test_write_replaces_atomically(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path)
-    cache.write("old", time.time() + 3600)
-    with open(cache.path, encoding="utf-8") as reader:  # a reader that opened the old file
-        cache.write("new", time.time() + 3600)
-        assert json.load(reader)["access_token"] == "old"
-    assert cache.read(time.time()) == "new"
-    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
-
-
-def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: t.Any,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    cache = new_cache(tmp_path)
-    cache.write("old", time.time() + 3600)
-
-    def broken_dump(obj: t.Any, handle: t.Any) -> None:
-        handle.write('{"access_token": "ne')
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(_auth.json, "dump", broken_dump)
-    with pytest.raises(OSError):
-        cache.write("new", time.time() + 3600)
-    assert cache.read(time.time()) == "old"
-    assert sorted(os.listdir(tmp_path)) == [os.path.basename(cache.path)]
-
-
-def test_discard_only_removes_the_matching_token(tmp_path: t.Any) -> None:
-    cache = new_cache(tmp_path)
-    cache.write("current", time.time() + 3600)
-    cache.discard("some-older-token")
-    assert cache.read(time.time()) == "current"
-    cache.discard("current")
-    assert not os.path.exists(cache.path)
-    cache.discard("current")  # nothing left to remove: no error
-
-
-def test_default_cache_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: t.Any) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert default_cache_dir() == str(tmp_path / "xdg" / CACHE_DIR_NAME)
-    monkeypatch.delenv("XDG_CACHE_HOME")
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert default_cache_dir() == str(tmp_path / "home" / ".cache" / "zoho.bigin")
