@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the photo operations and input checks (module_utils/_photo.py).
+"""Unit tests of the photo operations and input checks (module_utils/_photo.py), in the order of its source.
 
 The operations run through a real BiginClient against a started simulator, whose
 state and request log are what the assertions read.
@@ -9,7 +9,6 @@ state and request log are what the assertions read.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import os
 import re
 import stat
@@ -18,8 +17,6 @@ import typing as t
 import pytest
 
 from ansible_collections.zoho.bigin.plugins.module_utils import _photo
-from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
-from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, Transport, new_session
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     ABSENT,
@@ -34,82 +31,21 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     check_backup_dir,
     image_type,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._records import module_api_name, record_ids
+from tests.conftest import RECORD
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
+from tests.unit.plugins.conftest import NO_PHOTO, Wire, sha
 
-TOKEN = "1000.photo-unit.7e21"
-RECORD = "3000000038009"
 BIG = PNG_BLUE + b"\0" * (2 * SMALL_BODY)  # a photo too big to read when only presence matters
 
 
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+# -- image_type --------------------------------------------------------------------------------------
+
+def test_image_type() -> None:
+    assert image_type(JPEG_MIN) == ("jpg", "image/jpeg")
+    assert image_type(b"") is None
 
 
-# -- module_api_name -----------------------------------------------------------------------
-
-@pytest.mark.parametrize("value, expected", [
-    ("Contacts", "Contacts"), ("contacts", "Contacts"), ("CONTACTS", "Contacts"),
-    ("Accounts", "Accounts"), ("accounts", "Accounts"),
-    ("Companies", "Accounts"), ("companies", "Accounts"), ("COMPANIES", "Accounts"),
-    ("Products", "Products"), ("pRoDuCtS", "Products"),
-])
-def test_module_api_name(value: str, expected: str) -> None:
-    assert module_api_name(value) == expected
-
-
-@pytest.mark.parametrize("value", ["Deals", "Documents", "Contact", " Contacts", "", "Contacts/1", None, 1, ["Contacts"]])
-def test_module_api_name_rejects_others_naming_the_option_and_the_valid_values(value: t.Any) -> None:
-    with pytest.raises(InputError) as info:
-        module_api_name(value)
-    text = str(info.value)
-    assert text.startswith("module: %r is not a supported module" % (value,))
-    for name in ("Contacts", "Accounts", "Companies", "Products"):
-        assert name in text
-
-
-# -- record_ids --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("values, expected", [
-    (["3000000038009"], ["3000000038009"]),
-    ([3000000038009], ["3000000038009"]),
-    (["1"], ["1"]),
-    ([0], ["0"]),
-    (["9" * 19], ["9" * 19]),
-    ([9223372036854775807], ["9223372036854775807"]),
-    (["007"], ["007"]),
-    (["3", 1, "2", 3, "1", "3"], ["3", "1", "2", "3", "1", "3"]),  # repeats are merged later, per outcome
-])
-def test_record_ids_accepted(values: list[t.Any], expected: list[str]) -> None:
-    assert record_ids(values) == expected
-
-
-@pytest.mark.parametrize("value", [
-    "", "abc", "12a", "1 2", " 12", "12 ", "12\n", "../1", "..", "1/photo", "1%2F", "1" * 20, "-1", -1,
-    "+1", "1.0", "\u0661\u0662",  # Arabic-Indic digits: digits to Python, not to the API
-    True, False, 1.0, 1.5, None, {"id": "1"}, ["1"],
-])
-def test_record_ids_rejected(value: t.Any) -> None:
-    with pytest.raises(InputError) as info:
-        record_ids(["1", value])
-    assert str(info.value).startswith("record_id: ")
-    assert "1 to 19 digits" in str(info.value)
-
-
-@pytest.mark.parametrize("values", [[], None, "1", 1])
-def test_record_ids_need_a_non_empty_list(values: t.Any) -> None:
-    with pytest.raises(InputError, match="^record_id: give one record id or a list of them$"):
-        record_ids(values)
-
-
-def test_record_id_error_shows_a_long_value_shortened() -> None:
-    with pytest.raises(InputError) as info:
-        record_ids(["x" * 500])
-    assert "x" * 40 + "..." in str(info.value)
-    assert "x" * 41 not in str(info.value)
-
-
-# -- Image -----------------------------------------------------------------------------
+# -- Image (its 10-megapixel limit is tested in test_image.py, on hand-built headers) ----------------
 
 @pytest.mark.parametrize("data, ext, content_type", [
     (PNG_RED, "png", "image/png"),
@@ -186,12 +122,7 @@ def test_unreadable_image(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> N
     assert str(info.value) == "src: %s cannot be read (Permission denied)" % path
 
 
-def test_image_type() -> None:
-    assert image_type(JPEG_MIN) == ("jpg", "image/jpeg")
-    assert image_type(b"") is None
-
-
-# -- check_backup_dir ------------------------------------------------------------------------
+# -- check_backup_dir --------------------------------------------------------------------------------
 
 def test_existing_backup_dir_is_accepted(tmp_path: t.Any) -> None:
     check_backup_dir(str(tmp_path), check_mode=False)
@@ -237,7 +168,7 @@ def test_backup_dir_that_is_not_writable(tmp_path: t.Any, monkeypatch: pytest.Mo
         check_backup_dir(str(path), check_mode=False)
 
 
-# -- PhotoState and Outcome --------------------------------------------------------------------
+# -- PhotoState and Outcome --------------------------------------------------------------------------
 
 def test_photo_state_dicts() -> None:
     state = PhotoState.of(PNG_RED, "image/png")
@@ -274,39 +205,82 @@ def test_outcome_dicts() -> None:
     }
 
 
-# -- the service against the simulator ----------------------------------------------------------
+# -- PhotoService.fetch: a GET 200 that is not an image ----------------------------------------------
 
 @pytest.fixture
-def sim() -> t.Iterator[BiginSimulator]:
-    with BiginSimulator() as simulator:
-        simulator.add_token(TOKEN)
-        simulator.add_record("Contacts", RECORD, PNG_RED)
-        simulator.add_record("Contacts", "2", None)
-        yield simulator
-
-
-@pytest.fixture
-def service(sim: BiginSimulator) -> t.Iterator[PhotoService]:
-    session = new_session(2, True)
-    transport = Transport(session, 10.0, 2, lambda msg: None, sleep=lambda s: None)
-
-    def no_refresh(url: str, data: dict[str, str]) -> tuple[int, bytes]:
-        raise AssertionError("no token refresh expected")
-
-    client = BiginClient(transport, sim.url, "v2", TokenProvider(TOKEN, None, None, None, sim.url, no_refresh))
-    yield PhotoService(client, "Contacts")
-    session.close()
+def service(wire: t.Callable[..., Wire]) -> PhotoService:
+    """Contacts photos on the simulator, with the access token alone (no refresh); two retries."""
+    return wire(refresh=False, max_retries=2).service
 
 
 def methods(sim: BiginSimulator) -> list[str]:
     return [entry["method"] for entry in sim.api_requests()]
 
 
-def image_file(tmp_path: t.Any, data: bytes = PNG_BLUE) -> Image:
-    path = tmp_path / "upload.png"
-    path.write_bytes(data)
-    return Image(str(path))
+@pytest.mark.parametrize("body, content_type", [
+    ("<html><body><form action='/signin'>Sign in</form></body></html>", "text/html"),
+    ("", "text/html"),  # the simulator labels a body that is not JSON text/html
+    ('{"status": "success"}', "application/json"),
+], ids=["login-page", "empty", "json"])
+def test_get_200_that_is_not_an_image_is_an_error_and_nothing_is_backed_up(
+        sim: BiginSimulator, wire: t.Callable[..., Wire], tmp_path: t.Any, body: str, content_type: str) -> None:
+    w = wire()
+    backup_dir = tmp_path / "backups"
+    backup_dir.mkdir()
+    sim.inject_status(200, body=body, method="GET")
+    out = Outcome("Contacts", RECORD)
+    with pytest.raises(BiginAPIError) as info:
+        w.service.ensure_absent(out, False, str(backup_dir), True)
+    text = str(info.value)
+    assert "not an image" in text and "Content-Type %s" % content_type in text
+    assert info.value.http_status == 200
+    if body:
+        assert body[:30] in text
+    else:
+        assert "empty body" in text
+    assert os.listdir(backup_dir) == []
+    assert sim.api_requests("DELETE") == []
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+    assert out.changed is False and out.before is None and out.backup_file is None
 
+
+def test_get_200_that_is_not_an_image_is_not_replaced(sim: BiginSimulator, wire: t.Callable[..., Wire],
+                                                      tmp_path: t.Any, image: Image) -> None:
+    w = wire()
+    sim.inject_status(200, body="<html>maintenance</html>", method="GET")
+    out = Outcome("Contacts", RECORD)
+    with pytest.raises(BiginAPIError, match="not an image"):
+        w.service.ensure_present(out, image, True, False, str(tmp_path))
+    assert sim.api_requests("POST") == [] and os.listdir(tmp_path) == ["upload.png"]
+    assert sim.photo("Contacts", RECORD) == PNG_RED
+
+
+# -- PhotoService.backup -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data, ext", [(PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"),
+                                       (b"\0\1unknown", "bin")])
+def test_backup_file_name_mode_and_contents(service: PhotoService, tmp_path: t.Any, data: bytes, ext: str) -> None:
+    start = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    path = service.backup(RECORD, data, str(tmp_path))
+    end = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+    name = os.path.basename(path)
+    match = re.match(r"^Contacts-%s-(\d{8}T\d{12})Z\.%s$" % (RECORD, ext), name)
+    assert match, name
+    stamp = datetime.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f")
+    assert start <= stamp <= end  # a UTC timestamp of the moment of the backup
+    assert os.path.dirname(path) == str(tmp_path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    with open(path, "rb") as handle:
+        assert handle.read() == data
+
+
+def test_backups_never_overwrite_each_other(service: PhotoService, tmp_path: t.Any) -> None:
+    paths = {service.backup(RECORD, PNG_RED, str(tmp_path)) for dummy in range(20)}
+    assert len(paths) == 20
+    assert len(os.listdir(tmp_path)) == 20
+
+
+# -- PhotoService.ensure_absent (and delete) ---------------------------------------------------------
 
 def test_absent_deletes_a_photo(service: PhotoService, sim: BiginSimulator) -> None:
     out = Outcome("Contacts", RECORD)
@@ -320,7 +294,7 @@ def test_absent_deletes_a_photo(service: PhotoService, sim: BiginSimulator) -> N
 
 
 def test_absent_leaves_a_record_without_photo_alone(service: PhotoService, sim: BiginSimulator) -> None:
-    out = Outcome("Contacts", "2")
+    out = Outcome("Contacts", NO_PHOTO)
     service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=True)
     assert out.changed is False
     assert out.before.to_dict() == out.after.to_dict() == {"present": False}
@@ -416,22 +390,25 @@ def test_delete_refused_raises_and_is_not_changed(service: PhotoService, sim: Bi
     assert sim.photo("Contacts", RECORD) == PNG_RED
 
 
+# -- PhotoService.ensure_present (and upload) --------------------------------------------------------
+
 def test_present_uploads_to_a_record_without_photo(service: PhotoService, sim: BiginSimulator,
-                                                   tmp_path: t.Any) -> None:
-    out = Outcome("Contacts", "2")
-    service.ensure_present(out, image_file(tmp_path), force=False, check_mode=False, backup_dir=str(tmp_path))
+                                                   tmp_path: t.Any, image: Image) -> None:
+    out = Outcome("Contacts", NO_PHOTO)
+    service.ensure_present(out, image, force=False, check_mode=False, backup_dir=str(tmp_path))
     assert out.changed is True
     assert out.before.to_dict() == {"present": False}
     assert out.after.to_dict() == {"present": True, "size": len(PNG_BLUE), "sha256": sha(PNG_BLUE)}
     assert out.backup_file is None
     assert methods(sim) == ["GET", "POST"]
-    assert sim.photo("Contacts", "2") == PNG_BLUE
+    assert sim.photo("Contacts", NO_PHOTO) == PNG_BLUE
 
 
 def test_present_with_the_same_photo_is_not_changed(service: PhotoService, sim: BiginSimulator,
                                                     tmp_path: t.Any) -> None:
+    (tmp_path / "red.png").write_bytes(PNG_RED)
     out = Outcome("Contacts", RECORD)
-    service.ensure_present(out, image_file(tmp_path, PNG_RED), force=True, check_mode=False, backup_dir=None)
+    service.ensure_present(out, Image(str(tmp_path / "red.png")), force=True, check_mode=False, backup_dir=None)
     assert out.changed is False
     assert out.after.to_dict() == out.before.to_dict() == {"present": True, "size": len(PNG_RED),
                                                            "sha256": sha(PNG_RED)}
@@ -439,12 +416,12 @@ def test_present_with_the_same_photo_is_not_changed(service: PhotoService, sim: 
 
 
 def test_present_with_force_replaces_a_different_photo(service: PhotoService, sim: BiginSimulator,
-                                                       tmp_path: t.Any) -> None:
+                                                       tmp_path: t.Any, image: Image) -> None:
     backups = tmp_path / "backups"
     backups.mkdir()
     sim.set_photo("Contacts", RECORD, BIG)
     out = Outcome("Contacts", RECORD)
-    service.ensure_present(out, image_file(tmp_path), force=True, check_mode=False, backup_dir=str(backups))
+    service.ensure_present(out, image, force=True, check_mode=False, backup_dir=str(backups))
     assert out.changed is True
     assert out.before.to_dict() == {"present": True, "size": len(BIG), "sha256": sha(BIG)}
     assert out.after.to_dict() == {"present": True, "size": len(PNG_BLUE), "sha256": sha(PNG_BLUE)}
@@ -455,19 +432,18 @@ def test_present_with_force_replaces_a_different_photo(service: PhotoService, si
 
 
 def test_present_without_force_keeps_a_different_photo(service: PhotoService, sim: BiginSimulator,
-                                                       tmp_path: t.Any) -> None:
+                                                       tmp_path: t.Any, image: Image) -> None:
     sim.set_photo("Contacts", RECORD, BIG)
     out = Outcome("Contacts", RECORD)
-    service.ensure_present(out, image_file(tmp_path), force=False, check_mode=False, backup_dir=str(tmp_path))
+    service.ensure_present(out, image, force=False, check_mode=False, backup_dir=str(tmp_path))
     assert out.changed is False
     assert out.before.to_dict() == out.after.to_dict() == {"present": True, "size": len(BIG)}
     assert methods(sim) == ["GET"]
     assert sim.photo("Contacts", RECORD) == BIG
 
 
-def test_present_in_check_mode_sends_no_post(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
-    image = image_file(tmp_path)
-    for record in (RECORD, "2"):
+def test_present_in_check_mode_sends_no_post(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any, image: Image) -> None:
+    for record in (RECORD, NO_PHOTO):
         out = Outcome("Contacts", record)
         service.ensure_present(out, image, force=True, check_mode=True, backup_dir=str(tmp_path))
         assert out.changed is True
@@ -475,51 +451,28 @@ def test_present_in_check_mode_sends_no_post(service: PhotoService, sim: BiginSi
         assert out.backup_file is None
     assert methods(sim) == ["GET", "GET"]
     assert sim.photo("Contacts", RECORD) == PNG_RED
-    assert sim.photo("Contacts", "2") is None
+    assert sim.photo("Contacts", NO_PHOTO) is None
     assert sorted(os.listdir(tmp_path)) == ["upload.png"]
 
 
-def test_refused_upload_is_not_changed(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any) -> None:
+def test_refused_upload_is_not_changed(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any, image: Image) -> None:
     sim.lock_record("Contacts", RECORD)
     out = Outcome("Contacts", RECORD)
     with pytest.raises(BiginAPIError) as info:
-        service.ensure_present(out, image_file(tmp_path), force=True, check_mode=False, backup_dir=None)
+        service.ensure_present(out, image, force=True, check_mode=False, backup_dir=None)
     assert info.value.code == "RECORD_LOCKED"
     assert out.changed is False and out.after is None
     assert sim.photo("Contacts", RECORD) == PNG_RED
 
 
+# -- PhotoService.describe ---------------------------------------------------------------------------
+
 def test_describe_reads_the_whole_photo(service: PhotoService, sim: BiginSimulator) -> None:
     sim.set_photo("Contacts", RECORD, BIG)
-    with_photo, without = Outcome("Contacts", RECORD), Outcome("Contacts", "2")
+    with_photo, without = Outcome("Contacts", RECORD), Outcome("Contacts", NO_PHOTO)
     service.describe(with_photo)
     service.describe(without)
     assert with_photo.to_info() == {"module": "Contacts", "record_id": RECORD, "present": True, "size": len(BIG),
                                     "sha256": sha(BIG), "content_type": "image/png"}
-    assert without.to_info() == {"module": "Contacts", "record_id": "2", "present": False}
+    assert without.to_info() == {"module": "Contacts", "record_id": NO_PHOTO, "present": False}
     assert methods(sim) == ["GET", "GET"]
-
-
-# -- backup files ----------------------------------------------------------------------------------
-
-@pytest.mark.parametrize("data, ext", [(PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"),
-                                       (b"\0\1unknown", "bin")])
-def test_backup_file_name_mode_and_contents(service: PhotoService, tmp_path: t.Any, data: bytes, ext: str) -> None:
-    start = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    path = service.backup(RECORD, data, str(tmp_path))
-    end = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
-    name = os.path.basename(path)
-    match = re.match(r"^Contacts-%s-(\d{8}T\d{12})Z\.%s$" % (RECORD, ext), name)
-    assert match, name
-    stamp = datetime.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S%f")
-    assert start <= stamp <= end  # a UTC timestamp of the moment of the backup
-    assert os.path.dirname(path) == str(tmp_path)
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    with open(path, "rb") as handle:
-        assert handle.read() == data
-
-
-def test_backups_never_overwrite_each_other(service: PhotoService, tmp_path: t.Any) -> None:
-    paths = {service.backup(RECORD, PNG_RED, str(tmp_path)) for dummy in range(20)}
-    assert len(paths) == 20
-    assert len(os.listdir(tmp_path)) == 20
