@@ -1,13 +1,12 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the export service (module_utils/_export.py) and of restore's file choice (_restore.py).
+"""Unit tests of the export service (module_utils/_export.py), in the order of its source.
 
 The listing rules run on hand-made listed RecordRefs with a fake client that counts requests.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -27,14 +26,9 @@ from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     write_atomically,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
-from ansible_collections.zoho.bigin.plugins.module_utils._restore import NoSourceFile, SourceDir, check_source
+from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED
-
-A, B, C = "3000000070001", "3000000070002", "3000000070003"
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+from tests.unit.plugins.conftest import A, B, C, sha
 
 
 class FakeClient:
@@ -68,8 +62,8 @@ def listed(record_id: str, marker: str | None) -> RecordRef:
     return RecordRef("Contacts", record_id, listed=True, photo_marker=marker)
 
 
-def run(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
-        check_mode: bool = False) -> list[ExportOutcome]:
+def export(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
+           check_mode: bool = False) -> list[ExportOutcome]:
     warnings: list[str] = []
     service = ExportService(client, dest, prune, check_mode, warnings.append)  # type: ignore[arg-type]
     outcomes = [ExportOutcome(ref) for ref in refs]
@@ -92,193 +86,20 @@ def manifest(dest: str) -> dict[str, t.Any]:
         return json.load(handle)["records"]
 
 
-# -- the listing rules ----------------------------------------------------------------------------------
+# -- check_dest --------------------------------------------------------------------------------------
 
-def test_listed_record_unchanged_costs_no_request(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED, B: JPEG_MIN})
-    first = run(client, dest, [listed(A, "m1"), listed(B, "m2")])
-    assert client.calls == [("GET", A), ("GET", B)]
-    assert [out.changed for out in first] == [True, True]
-    assert manifest(dest)["Contacts/%s" % A] == {"record_image": "m1", "file": "Contacts-%s.png" % A,
-                                                 "sha256": sha(PNG_RED)}
-
-    client.calls.clear()
-    again = run(client, dest, [listed(A, "m1"), listed(B, "m2")])
-    assert client.calls == []
-    assert [(out.changed, out.present, out.after.sha256) for out in again] == [  # type: ignore[union-attr]
-        (False, True, sha(PNG_RED)), (False, True, sha(JPEG_MIN))]
-    assert again[1].to_export() == {"module": "Contacts", "record_id": B, "changed": False, "present": True,
-                                    "path": os.path.join(dest, "Contacts-%s.jpg" % B),
-                                    "sha256": sha(JPEG_MIN), "size": len(JPEG_MIN)}
+def test_check_dest(tmp_path: t.Any) -> None:
+    missing = str(tmp_path / "a" / "b")
+    check_dest(missing, check_mode=True)
+    assert not os.path.exists(missing)
+    check_dest(missing, check_mode=False)
+    assert stat.S_IMODE(os.stat(missing).st_mode) == 0o700
+    (tmp_path / "file").write_bytes(b"x")
+    with pytest.raises(InputError, match="dest: .* not a directory"):
+        check_dest(str(tmp_path / "file"), check_mode=False)
 
 
-def test_webp_photo_is_exported_once_and_then_costs_nothing(tmp_path: t.Any) -> None:
-    # Bigin may hold a WebP photo (it cannot be uploaded): it is backed up like the others, not read every run.
-    webp = b"RIFF\x1a\0\0\0WEBPVP8X" + b"\0" * 18
-    dest = str(tmp_path)
-    client = FakeClient({A: webp})
-    first = run(client, dest, [listed(A, "m1")])
-    assert first[0].changed is True and read(os.path.join(dest, "Contacts-%s.webp" % A)) == webp
-    client.calls.clear()
-    again = run(client, dest, [listed(A, "m1")])
-    assert client.calls == [] and again[0].changed is False
-    assert again[0].to_export()["path"] == os.path.join(dest, "Contacts-%s.webp" % A)
-
-
-def test_listed_record_without_photo_costs_no_request(tmp_path: t.Any) -> None:
-    client = FakeClient({A: PNG_RED, B: None})
-    outcomes = run(client, str(tmp_path), [listed(A, None), listed(B, "")])
-    assert client.calls == []
-    assert [(out.present, out.changed) for out in outcomes] == [(False, False), (False, False)]
-    assert outcomes[0].to_export() == {"module": "Contacts", "record_id": A, "changed": False, "present": False}
-    assert not os.path.exists(os.path.join(str(tmp_path), MANIFEST_NAME))  # nothing to remember, nothing written
-
-
-def test_dest_is_read_once_not_looked_up_per_record(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # A nightly export lists every record: a few stat calls each (one per image type) cost seconds at 10,000.
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED})
-    run(client, dest, [listed(A, "m1")])
-    stats: list[t.Any] = []
-    real_stat = os.stat
-
-    def counting_stat(path: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
-        stats.append(path)
-        return real_stat(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "stat", counting_stat)
-    others = [listed(str(4000000000000 + i), None) for i in range(300)]
-    outcomes = run(FakeClient({}), dest, [listed(A, "m1")] + others, prune=True)
-    assert [out.present for out in outcomes[:2]] == [True, False] and not any(out.changed for out in outcomes)
-    assert len(stats) < 10, stats[:10]
-
-
-def test_dest_not_listable_falls_back_to_looking_names_up(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED, B: None})
-    run(client, dest, [listed(A, "m1"), listed(B, "m2")])
-
-    def unreadable(path: t.Any) -> t.Any:
-        raise PermissionError(13, "Permission denied", path)
-
-    monkeypatch.setattr(os, "scandir", unreadable)
-    client.calls.clear()
-    again = run(client, dest, [listed(A, "m1"), listed(B, None)])
-    assert client.calls == [] and [(out.present, out.changed) for out in again] == [(True, False), (False, False)]
-    pruned = run(client, dest, [listed(A, None)], prune=True)[0]
-    assert pruned.changed is True and not os.path.exists(os.path.join(dest, "Contacts-%s.png" % A))
-
-
-@pytest.mark.parametrize("what", ["new marker", "file edited", "file deleted", "manifest lost"])
-def test_listed_record_is_read_again_when_anything_differs(tmp_path: t.Any, what: str) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED})
-    run(client, dest, [listed(A, "m1")])
-    client.calls.clear()
-    path = os.path.join(dest, "Contacts-%s.png" % A)
-    marker = "m1"
-    if what == "new marker":
-        marker = "m2"
-    elif what == "file edited":
-        with open(path, "ab") as handle:
-            handle.write(b"!")
-    elif what == "file deleted":
-        os.unlink(path)
-    else:
-        os.unlink(os.path.join(dest, MANIFEST_NAME))
-    out = run(client, dest, [listed(A, marker)])[0]
-    assert client.calls == [("GET", A)]
-    assert read(path) == PNG_RED
-    # The bytes decide whether the file is rewritten, not the marker.
-    assert out.changed is (what in ("file edited", "file deleted"))
-    assert manifest(dest)["Contacts/%s" % A]["record_image"] == marker
-
-
-def test_unlisted_record_costs_one_get_each_time(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED})
-    run(client, dest, [RecordRef("Contacts", A)])
-    run(client, dest, [RecordRef("Contacts", A)])
-    assert client.calls == [("GET", A), ("GET", A)]
-    # Unknown Record_Image: a later listing reads the record once, then trusts the manifest.
-    assert manifest(dest)["Contacts/%s" % A]["record_image"] is None
-    run(client, dest, [listed(A, "m1")])
-    run(client, dest, [listed(A, "m1")])
-    assert client.calls == [("GET", A)] * 3
-
-
-def test_stale_marker_answered_204_counts_as_no_photo(tmp_path: t.Any) -> None:
-    client = FakeClient({A: None})
-    out = run(client, str(tmp_path), [listed(A, "m1")])[0]
-    assert client.calls == [("GET", A)]
-    assert (out.present, out.changed, out.error) == (False, False, None)
-
-
-def test_failed_get_leaves_the_file_and_the_manifest_entry(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED, B: GIF_MIN})
-    run(client, dest, [listed(A, "m1"), listed(B, "m1")])
-    before = manifest(dest)
-    client.photos[A] = PNG_BLUE
-    client.fail = {A}
-    outcomes = run(client, dest, [listed(A, "m2"), listed(B, "m1")])
-    assert outcomes[0].error is not None and outcomes[0].changed is False
-    assert read(os.path.join(dest, "Contacts-%s.png" % A)) == PNG_RED
-    assert manifest(dest) == before
-    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.png" % A, "Contacts-%s.gif" % B])
-
-
-def test_prune_and_check_mode(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED, B: BMP_MIN, C: None})
-    run(client, dest, [listed(A, "m1"), listed(B, "m1")])
-    snapshot = {name: read(os.path.join(dest, name)) for name in os.listdir(dest)}
-    client.calls.clear()
-
-    # Check mode: predicts the removal and the new file, changes nothing on disk.
-    client.photos[C] = JPEG_MIN
-    outcomes = run(client, dest, [listed(A, None), listed(B, "m1"), listed(C, "m9")], prune=True, check_mode=True)
-    assert [out.changed for out in outcomes] == [True, False, True]
-    assert outcomes[0].removed == [os.path.join(dest, "Contacts-%s.png" % A)]
-    assert outcomes[2].written == os.path.join(dest, "Contacts-%s.jpg" % C)
-    assert {name: read(os.path.join(dest, name)) for name in os.listdir(dest)} == snapshot
-    assert client.calls == [("GET", C)]
-
-    # Without prune the file stays; with it, exactly that file goes, and its manifest entry with it.
-    kept = run(client, dest, [listed(A, None)])[0]
-    assert (kept.changed, kept.path) == (False, os.path.join(dest, "Contacts-%s.png" % A))
-    pruned = run(client, dest, [listed(A, None)], prune=True)[0]
-    assert pruned.changed is True and pruned.to_export()["present"] is False and "path" not in pruned.to_export()
-    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.bmp" % B])
-    assert set(manifest(dest)) == {"Contacts/%s" % B}
-
-
-def test_diff_states_are_the_file_before_and_after(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    client = FakeClient({A: PNG_RED})
-    out = run(client, dest, [listed(A, "m1")])[0]
-    assert out.before.to_dict() == {"present": False}  # type: ignore[union-attr]
-    assert out.after.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}  # type: ignore
-    client.photos[A] = PNG_BLUE
-    out = run(client, dest, [listed(A, "m2")])[0]
-    assert out.before.sha256 == sha(PNG_RED) and out.after.sha256 == sha(PNG_BLUE)  # type: ignore[union-attr]
-
-
-def test_unreadable_manifest_is_a_warning_not_a_failure(tmp_path: t.Any) -> None:
-    dest = str(tmp_path)
-    with open(os.path.join(dest, MANIFEST_NAME), "w", encoding="utf-8") as handle:
-        handle.write("{not json")
-    warnings: list[str] = []
-    service = ExportService(FakeClient({A: PNG_RED}), dest, False, False, warnings.append)  # type: ignore[arg-type]
-    out = ExportOutcome(listed(A, "m1"))
-    service.export(out)
-    assert service.save() is True
-    assert len(warnings) == 1 and MANIFEST_NAME in warnings[0]
-    assert manifest(dest)["Contacts/%s" % A]["sha256"] == sha(PNG_RED)
-
-
-# -- files ----------------------------------------------------------------------------------------------
+# -- write_atomically --------------------------------------------------------------------------------
 
 def test_write_atomically_never_shows_a_partial_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
     dest = str(tmp_path)
@@ -310,61 +131,189 @@ def test_temporary_names_never_look_final(tmp_path: t.Any, monkeypatch: pytest.M
     assert SourceDir(str(tmp_path), "Contacts").record_ids() == [A]
 
 
-def test_check_dest(tmp_path: t.Any) -> None:
-    missing = str(tmp_path / "a" / "b")
-    check_dest(missing, check_mode=True)
-    assert not os.path.exists(missing)
-    check_dest(missing, check_mode=False)
-    assert stat.S_IMODE(os.stat(missing).st_mode) == 0o700
-    (tmp_path / "file").write_bytes(b"x")
-    with pytest.raises(InputError, match="dest: .* not a directory"):
-        check_dest(str(tmp_path / "file"), check_mode=False)
+# -- Manifest ----------------------------------------------------------------------------------------
+
+def test_unreadable_manifest_is_a_warning_not_a_failure(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    with open(os.path.join(dest, MANIFEST_NAME), "w", encoding="utf-8") as handle:
+        handle.write("{not json")
+    warnings: list[str] = []
+    service = ExportService(FakeClient({A: PNG_RED}), dest, False, False, warnings.append)  # type: ignore[arg-type]
+    out = ExportOutcome(listed(A, "m1"))
+    service.export(out)
+    assert service.save() is True
+    assert len(warnings) == 1 and MANIFEST_NAME in warnings[0]
+    assert manifest(dest)["Contacts/%s" % A]["sha256"] == sha(PNG_RED)
 
 
-# -- restore: which file -------------------------------------------------------------------------------
+# -- ExportService: the listing rules ----------------------------------------------------------------
 
-def test_source_dir_prefers_the_export_then_the_newest_backup(tmp_path: t.Any) -> None:
-    names = {
-        "Contacts-%s.png" % A: PNG_RED,
-        "Contacts-%s-20260101T000000000000Z.gif" % A: GIF_MIN,
-        "Contacts-%s-20250101T120000000000Z.png" % B: PNG_RED,
-        "Contacts-%s-20261231T235959999999Z.jpg" % B: JPEG_MIN,
-        "Contacts-%s-20260601T000000000000Z.bmp" % B: BMP_MIN,
-        "Accounts-%s.png" % C: PNG_BLUE,
-        "Contacts-%s.txt" % C: b"x",
-        "Contacts-%s-yesterday.png" % C: PNG_BLUE,
-        ".bigin-export-abc.tmp": PNG_BLUE,
-    }
-    for name, data in names.items():
-        (tmp_path / name).write_bytes(data)
-    source = SourceDir(str(tmp_path), "Contacts")
-    assert source.record_ids() == [A, B]
-    assert source.path_for(A) == str(tmp_path / ("Contacts-%s.png" % A))
-    assert source.path_for(B) == str(tmp_path / ("Contacts-%s-20261231T235959999999Z.jpg" % B))
-    assert source.image(B).data == JPEG_MIN
-    assert SourceDir(str(tmp_path), "Accounts").record_ids() == [C]
-    with pytest.raises(NoSourceFile) as info:
-        source.image(C)
-    assert info.value.code == "NO_SOURCE_FILE"
-    assert str(tmp_path / ("Contacts-%s" % C)) in str(info.value)
+def test_listed_record_unchanged_costs_no_request(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: JPEG_MIN})
+    first = export(client, dest, [listed(A, "m1"), listed(B, "m2")])
+    assert client.calls == [("GET", A), ("GET", B)]
+    assert [out.changed for out in first] == [True, True]
+    assert manifest(dest)["Contacts/%s" % A] == {"record_image": "m1", "file": "Contacts-%s.png" % A,
+                                                 "sha256": sha(PNG_RED)}
+
+    client.calls.clear()
+    again = export(client, dest, [listed(A, "m1"), listed(B, "m2")])
+    assert client.calls == []
+    assert [(out.changed, out.present, out.after.sha256) for out in again] == [  # type: ignore[union-attr]
+        (False, True, sha(PNG_RED)), (False, True, sha(JPEG_MIN))]
+    assert again[1].to_export() == {"module": "Contacts", "record_id": B, "changed": False, "present": True,
+                                    "path": os.path.join(dest, "Contacts-%s.jpg" % B),
+                                    "sha256": sha(JPEG_MIN), "size": len(JPEG_MIN)}
 
 
-def test_source_checks_before_any_request(tmp_path: t.Any) -> None:
-    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(GIF_MIN)  # a GIF named .png is fine: the bytes decide
-    (tmp_path / ("Contacts-%s.png" % B)).write_bytes(b"")
-    check_source(str(tmp_path / ("Contacts-%s.png" % A)))
-    # The checks a single src gets: header and 10 megapixels too, and WebP (exportable, not uploadable) refused.
-    (tmp_path / "huge.gif").write_bytes(b"GIF89a" + (5000).to_bytes(2, "little") * 2 + b"\0" * 8)
-    with pytest.raises(InputError, match="10 megapixels"):
-        check_source(str(tmp_path / "huge.gif"))
-    (tmp_path / "cut.png").write_bytes(PNG_RED[:12])
-    with pytest.raises(InputError, match="corrupt PNG"):
-        check_source(str(tmp_path / "cut.png"))
-    (tmp_path / ("Contacts-%s.webp" % C)).write_bytes(b"RIFF\x1a\0\0\0WEBPVP8X" + b"\0" * 18)
-    with pytest.raises(InputError, match="Contacts-%s.webp is not a PNG, JPEG, GIF or BMP" % C):
-        SourceDir(str(tmp_path), "Contacts").check([C])
-    with pytest.raises(InputError, match="is empty"):
-        SourceDir(str(tmp_path), "Contacts").check([A, B])
-    (tmp_path / ("Contacts-%s.jpg" % A)).write_bytes(JPEG_MIN)
-    with pytest.raises(InputError, match="keep one"):
-        SourceDir(str(tmp_path), "Contacts").check([A])
+def test_webp_photo_is_exported_once_and_then_costs_nothing(tmp_path: t.Any) -> None:
+    # Bigin may hold a WebP photo (it cannot be uploaded): it is backed up like the others, not read every run.
+    webp = b"RIFF\x1a\0\0\0WEBPVP8X" + b"\0" * 18
+    dest = str(tmp_path)
+    client = FakeClient({A: webp})
+    first = export(client, dest, [listed(A, "m1")])
+    assert first[0].changed is True and read(os.path.join(dest, "Contacts-%s.webp" % A)) == webp
+    client.calls.clear()
+    again = export(client, dest, [listed(A, "m1")])
+    assert client.calls == [] and again[0].changed is False
+    assert again[0].to_export()["path"] == os.path.join(dest, "Contacts-%s.webp" % A)
+
+
+def test_listed_record_without_photo_costs_no_request(tmp_path: t.Any) -> None:
+    client = FakeClient({A: PNG_RED, B: None})
+    outcomes = export(client, str(tmp_path), [listed(A, None), listed(B, "")])
+    assert client.calls == []
+    assert [(out.present, out.changed) for out in outcomes] == [(False, False), (False, False)]
+    assert outcomes[0].to_export() == {"module": "Contacts", "record_id": A, "changed": False, "present": False}
+    assert not os.path.exists(os.path.join(str(tmp_path), MANIFEST_NAME))  # nothing to remember, nothing written
+
+
+def test_dest_is_read_once_not_looked_up_per_record(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A nightly export lists every record: a few stat calls each (one per image type) cost seconds at 10,000.
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m1")])
+    stats: list[t.Any] = []
+    real_stat = os.stat
+
+    def counting_stat(path: t.Any, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        stats.append(path)
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    others = [listed(str(4000000000000 + i), None) for i in range(300)]
+    outcomes = export(FakeClient({}), dest, [listed(A, "m1")] + others, prune=True)
+    assert [out.present for out in outcomes[:2]] == [True, False] and not any(out.changed for out in outcomes)
+    assert len(stats) < 10, stats[:10]
+
+
+def test_dest_not_listable_falls_back_to_looking_names_up(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: None})
+    export(client, dest, [listed(A, "m1"), listed(B, "m2")])
+
+    def unreadable(path: t.Any) -> t.Any:
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    client.calls.clear()
+    again = export(client, dest, [listed(A, "m1"), listed(B, None)])
+    assert client.calls == [] and [(out.present, out.changed) for out in again] == [(True, False), (False, False)]
+    pruned = export(client, dest, [listed(A, None)], prune=True)[0]
+    assert pruned.changed is True and not os.path.exists(os.path.join(dest, "Contacts-%s.png" % A))
+
+
+@pytest.mark.parametrize("what", ["new marker", "file edited", "file deleted", "manifest lost"])
+def test_listed_record_is_read_again_when_anything_differs(tmp_path: t.Any, what: str) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m1")])
+    client.calls.clear()
+    path = os.path.join(dest, "Contacts-%s.png" % A)
+    marker = "m1"
+    if what == "new marker":
+        marker = "m2"
+    elif what == "file edited":
+        with open(path, "ab") as handle:
+            handle.write(b"!")
+    elif what == "file deleted":
+        os.unlink(path)
+    else:
+        os.unlink(os.path.join(dest, MANIFEST_NAME))
+    out = export(client, dest, [listed(A, marker)])[0]
+    assert client.calls == [("GET", A)]
+    assert read(path) == PNG_RED
+    # The bytes decide whether the file is rewritten, not the marker.
+    assert out.changed is (what in ("file edited", "file deleted"))
+    assert manifest(dest)["Contacts/%s" % A]["record_image"] == marker
+
+
+def test_unlisted_record_costs_one_get_each_time(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [RecordRef("Contacts", A)])
+    export(client, dest, [RecordRef("Contacts", A)])
+    assert client.calls == [("GET", A), ("GET", A)]
+    # Unknown Record_Image: a later listing reads the record once, then trusts the manifest.
+    assert manifest(dest)["Contacts/%s" % A]["record_image"] is None
+    export(client, dest, [listed(A, "m1")])
+    export(client, dest, [listed(A, "m1")])
+    assert client.calls == [("GET", A)] * 3
+
+
+def test_stale_marker_answered_204_counts_as_no_photo(tmp_path: t.Any) -> None:
+    client = FakeClient({A: None})
+    out = export(client, str(tmp_path), [listed(A, "m1")])[0]
+    assert client.calls == [("GET", A)]
+    assert (out.present, out.changed, out.error) == (False, False, None)
+
+
+def test_failed_get_leaves_the_file_and_the_manifest_entry(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: GIF_MIN})
+    export(client, dest, [listed(A, "m1"), listed(B, "m1")])
+    before = manifest(dest)
+    client.photos[A] = PNG_BLUE
+    client.fail = {A}
+    outcomes = export(client, dest, [listed(A, "m2"), listed(B, "m1")])
+    assert outcomes[0].error is not None and outcomes[0].changed is False
+    assert read(os.path.join(dest, "Contacts-%s.png" % A)) == PNG_RED
+    assert manifest(dest) == before
+    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.png" % A, "Contacts-%s.gif" % B])
+
+
+def test_prune_and_check_mode(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: BMP_MIN, C: None})
+    export(client, dest, [listed(A, "m1"), listed(B, "m1")])
+    snapshot = {name: read(os.path.join(dest, name)) for name in os.listdir(dest)}
+    client.calls.clear()
+
+    # Check mode: predicts the removal and the new file, changes nothing on disk.
+    client.photos[C] = JPEG_MIN
+    outcomes = export(client, dest, [listed(A, None), listed(B, "m1"), listed(C, "m9")], prune=True, check_mode=True)
+    assert [out.changed for out in outcomes] == [True, False, True]
+    assert outcomes[0].removed == [os.path.join(dest, "Contacts-%s.png" % A)]
+    assert outcomes[2].written == os.path.join(dest, "Contacts-%s.jpg" % C)
+    assert {name: read(os.path.join(dest, name)) for name in os.listdir(dest)} == snapshot
+    assert client.calls == [("GET", C)]
+
+    # Without prune the file stays; with it, exactly that file goes, and its manifest entry with it.
+    kept = export(client, dest, [listed(A, None)])[0]
+    assert (kept.changed, kept.path) == (False, os.path.join(dest, "Contacts-%s.png" % A))
+    pruned = export(client, dest, [listed(A, None)], prune=True)[0]
+    assert pruned.changed is True and pruned.to_export()["present"] is False and "path" not in pruned.to_export()
+    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, "Contacts-%s.bmp" % B])
+    assert set(manifest(dest)) == {"Contacts/%s" % B}
+
+
+def test_diff_states_are_the_file_before_and_after(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    out = export(client, dest, [listed(A, "m1")])[0]
+    assert out.before.to_dict() == {"present": False}  # type: ignore[union-attr]
+    assert out.after.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}  # type: ignore
+    client.photos[A] = PNG_BLUE
+    out = export(client, dest, [listed(A, "m2")])[0]
+    assert out.before.sha256 == sha(PNG_RED) and out.after.sha256 == sha(PNG_BLUE)  # type: ignore[union-attr]
