@@ -1,6 +1,7 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Issue 9.6: image sizes read from hand-built headers; the 10-megapixel limit on src."""
+"""Unit tests of image sizes (module_utils/_image.py), read from hand-built headers; and the
+10-megapixel limit that Image (module_utils/_photo.py) puts on src, on the same headers."""
 
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ DHT = segment(0xC4, b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00")  # C4 is not a f
 DAC = segment(0xCC, b"\x00\x11")  # neither is CC
 
 
+# -- image_size -------------------------------------------------------------------------------------
+
 @pytest.mark.parametrize("data, size", [
     (png(1234, 567), (1234, 567)),
     (gif(640, 480), (640, 480)),
@@ -109,6 +112,8 @@ def test_corrupt_headers_are_errors(data: bytes) -> None:
     with pytest.raises(HeaderError):
         image_size(data)
 
+
+# -- Image (_photo.py): the 10-megapixel limit on src ------------------------------------------------
 
 @pytest.mark.parametrize("data, dims", [
     (png(4000, 2501), "4000x2501"),
