@@ -31,6 +31,13 @@ from tests.unit.plugins.module_runner import Result, instance
 ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 
 
+def refused(result: Result, sim: BiginSimulator) -> str:
+    """The message of a run that failed before sending any request."""
+    assert result["failed"] is True
+    assert sim.requests == []
+    return result["msg"]
+
+
 def assert_no_secrets(text: str) -> None:
     for secret in SECRETS:
         assert secret not in text
@@ -227,31 +234,23 @@ def test_ansible_argument_errors_carry_zero_counts_too(run: t.Any, sim: BiginSim
 
 # -- BiginModule(): options required together, and requests ------------------------------------------
 
-def test_refresh_credentials_are_required_together(run: t.Callable[..., Result], sim: BiginSimulator,
-                                                   module_args: t.Callable[..., dict[str, t.Any]]) -> None:
-    result = run(module_args(client_id=CLIENT_ID))
-    assert result["failed"] is True
-    assert result["msg"] == "parameters are required together: client_id, client_secret, refresh_token"
-    assert sim.requests == []
-
-
-def test_access_token_or_refresh_token_is_required(run: t.Callable[..., Result], sim: BiginSimulator,
-                                                   module_args: t.Callable[..., dict[str, t.Any]]) -> None:
-    result = run(module_args(access_token=None))
-    assert result["failed"] is True
-    assert result["msg"] == "one of the following is required: access_token, refresh_token"
-    assert sim.requests == []
+@pytest.mark.parametrize("extra, expected", [
+    ({"client_id": CLIENT_ID}, "parameters are required together: client_id, client_secret, refresh_token"),
+    ({"access_token": None}, "one of the following is required: access_token, refresh_token"),
+], ids=["refresh-credentials-together", "access-token-or-refresh-token"])
+def test_required_credentials_fail_before_any_request(run: t.Callable[..., Result], sim: BiginSimulator,
+                                                      module_args: t.Callable[..., dict[str, t.Any]],
+                                                      extra: dict[str, t.Any], expected: str) -> None:
+    assert refused(run(module_args(**extra)), sim) == expected
 
 
 def test_missing_requests_fails_with_missing_required_lib(run: t.Callable[..., Result], sim: BiginSimulator,
                                                           monkeypatch: pytest.MonkeyPatch,
                                                           module_args: t.Callable[..., dict[str, t.Any]]) -> None:
     monkeypatch.setattr(_base, "HAS_REQUESTS", False)
-    result = run(module_args())
-    assert result["failed"] is True
-    assert result["msg"] == missing_required_lib("requests")
-    assert "requests" in result["msg"]
-    assert sim.requests == []
+    msg = refused(run(module_args()), sim)
+    assert msg == missing_required_lib("requests")
+    assert "requests" in msg
 
 
 # -- check_input: bad records fail before any request ------------------------------------------------
@@ -266,10 +265,7 @@ def test_missing_requests_fails_with_missing_required_lib(run: t.Callable[..., R
 def test_bad_records_fail_before_any_request(run: t.Callable[..., Result], sim: BiginSimulator,
                                              extra: dict[str, t.Any], expected: str,
                                              module_args: t.Callable[..., dict[str, t.Any]]) -> None:
-    result = run(module_args(**extra))
-    assert result["failed"] is True
-    assert result["msg"] == expected
-    assert sim.requests == []
+    assert refused(run(module_args(**extra)), sim) == expected
 
 
 # -- connect: the client the options describe --------------------------------------------------------
@@ -338,10 +334,7 @@ def test_api_domain_and_accounts_url_override_the_data_center() -> None:
 def test_bad_connection_values_fail_before_any_request(run: t.Callable[..., Result], sim: BiginSimulator,
                                                        option: str, value: t.Any, expected: str,
                                                        module_args: t.Callable[..., dict[str, t.Any]]) -> None:
-    result = run(module_args(**{option: value}))
-    assert result["failed"] is True
-    assert result["msg"] == expected
-    assert sim.requests == []
+    assert refused(run(module_args(**{option: value})), sim) == expected
 
 
 def test_token_cache_spares_the_token_endpoint_across_runs(run: t.Callable[..., Result], sim: BiginSimulator,
