@@ -31,6 +31,12 @@ from tests.unit.plugins.module_runner import Result, instance
 ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 
 
+def photo_module(**extra: t.Any) -> t.Any:
+    """bigin_photo's module object for RECORD (state absent, the access token) and ``extra``; no request is sent."""
+    args = {"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent"}
+    return instance(dict(args, **extra), bigin_photo.BiginPhoto)
+
+
 def refused(result: Result, sim: BiginSimulator) -> str:
     """The message of a run that failed before sending any request."""
     assert result["failed"] is True
@@ -101,8 +107,7 @@ def test_env_fallback(monkeypatch: pytest.MonkeyPatch, variable: str, value: str
 def test_explicit_option_beats_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BIGIN_DATA_CENTER", "jp")
     monkeypatch.setenv("BIGIN_API_DOMAIN", "https://env.example.test")
-    module = instance({"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent",
-                       "data_center": "ca", "api_domain": "https://arg.example.test"}, bigin_photo.BiginPhoto)
+    module = photo_module(data_center="ca", api_domain="https://arg.example.test")
     assert module.params["data_center"] == "ca"
     assert module.connect().base == "https://arg.example.test/bigin/v2"
 
@@ -271,7 +276,7 @@ def test_bad_records_fail_before_any_request(run: t.Callable[..., Result], sim: 
 # -- connect: the client the options describe --------------------------------------------------------
 
 def test_defaults() -> None:
-    module = instance({"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent"}, bigin_photo.BiginPhoto)
+    module = photo_module()
     params = module.params
     assert params["data_center"] == "us"
     assert params["api_version"] == "v2"
@@ -294,17 +299,14 @@ def test_defaults() -> None:
 @pytest.mark.parametrize("data_center", sorted(DATA_CENTERS))
 def test_data_center_sets_both_urls(data_center: str) -> None:
     accounts, api = DATA_CENTERS[data_center]
-    module = instance({"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent",
-                       "data_center": data_center, "api_version": "v1"}, bigin_photo.BiginPhoto)
+    module = photo_module(data_center=data_center, api_version="v1")
     client = module.connect()
     assert client.url("Accounts/%s/photo" % "1") == api + "/bigin/v1/Accounts/1/photo"
     assert client.tokens._token_url == accounts + "/oauth/v2/token"
 
 
 def test_api_domain_and_accounts_url_override_the_data_center() -> None:
-    module = instance({"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent",
-                       "data_center": "eu", "api_domain": "https://bigin.example.test/",
-                       "accounts_url": "http://127.0.0.1:9/"}, bigin_photo.BiginPhoto)
+    module = photo_module(data_center="eu", api_domain="https://bigin.example.test/", accounts_url="http://127.0.0.1:9/")
     client = module.connect()
     assert client.base == "https://bigin.example.test/bigin/v2"
     assert client.tokens._token_url == "http://127.0.0.1:9/oauth/v2/token"
