@@ -954,32 +954,22 @@ def test_redirect_answer_to_get_is_an_error(sim: BiginSimulator, wire: t.Callabl
 
 # -- check_success: a 2xx answer to DELETE or POST must say success ----------------------------------
 
-@pytest.mark.parametrize("body", [LOCKED_BODY, json.dumps(json.loads(LOCKED_BODY)["data"][0])],
-                         ids=["wrapped", "bare"])
-def test_200_with_an_error_body_to_delete_raises_that_error(sim: BiginSimulator, wire: t.Callable[..., Wire],
-                                                            body: str) -> None:
+@pytest.mark.parametrize("method, body", [("DELETE", LOCKED_BODY), ("DELETE", json.dumps(json.loads(LOCKED_BODY)["data"][0])),
+                                          ("POST", LOCKED_BODY)], ids=["delete-wrapped", "delete-bare", "post-wrapped"])
+def test_200_with_an_error_body_raises_that_error(sim: BiginSimulator, wire: t.Callable[..., Wire], image: Image,
+                                                  method: str, body: str) -> None:
     w = wire()
-    sim.inject_response(200, body=body, headers=JSON_HEADERS, method="DELETE")
+    sim.inject_response(200, body=body, headers=JSON_HEADERS, method=method)
     out = Outcome("Contacts", RECORD)
     with pytest.raises(BiginAPIError) as info:
-        w.service.ensure_absent(out, False, None, False)
-    assert info.value.is_("RECORD_LOCKED", "Record is locked")
-    assert info.value.http_status == 200
-    assert info.value.resolution and "locked" in info.value.resolution
-    assert out.changed is False
-    assert [m for m, _r, _s in api_log(sim)] == ["GET", "DELETE"]
-
-
-def test_200_with_an_error_body_to_post_raises_that_error(sim: BiginSimulator, wire: t.Callable[..., Wire],
-                                                          image: Image) -> None:
-    w = wire()
-    sim.inject_response(200, body=LOCKED_BODY, headers=JSON_HEADERS, method="POST")
-    out = Outcome("Contacts", RECORD)
-    with pytest.raises(BiginAPIError) as info:
-        w.service.ensure_present(out, image, True, False, None)
+        if method == "DELETE":
+            w.service.ensure_absent(out, False, None, False)
+        else:
+            w.service.ensure_present(out, image, True, False, None)
     assert info.value.is_("RECORD_LOCKED", "Record is locked") and info.value.http_status == 200
+    assert info.value.resolution and "locked" in info.value.resolution
     assert out.changed is False and out.after is None
-    assert len(sim.api_requests("POST")) == 1
+    assert [m for m, _r, _s in api_log(sim)] == ["GET", method]
 
 
 @pytest.mark.parametrize("method", ["DELETE", "POST"])
