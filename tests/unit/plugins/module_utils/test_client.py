@@ -298,7 +298,7 @@ def test_counting_is_exact_across_threads(sim: BiginSimulator, wire: t.Callable[
     for record in records:
         sim.add_record("Contacts", record, PNG_RED)
     sim.inject_status(429, count=7, method="GET")
-    w = wire(max_retries=10, trace=True)
+    w = wire(max_retries=10, trace=True, pool_size=4)
     sender = w.transport
 
     def one(record: str) -> None:
