@@ -40,8 +40,9 @@ ARTIFACT := build/zoho-bigin-$(VERSION).tar.gz
 # Every check runs through scripts/step.sh: one JUnit case per check in $(RESULTS)/steps.
 STEP := scripts/step.sh
 
-# venv of an ansible-core version ($1); "core=python" pairs of the matrix.
+# The venv of ansible-core version $1: .venv for the default, else .venv-$1.
 venv_of = $(if $(filter $(DEFAULT_CORE),$1),$(VENV),.venv-$1)
+# The matrix as core=python pairs (2.18=3.11 ...), for the scripts.
 LEGS = $(foreach v,$(MATRIX),$v=$(PYVER_$v))
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
