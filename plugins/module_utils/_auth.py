@@ -22,6 +22,7 @@ import time
 import typing as t
 from urllib.parse import urlsplit
 
+from ansible_collections.zoho.bigin.plugins.module_utils._client import LOOPBACK_HOSTS, printable_without_spaces
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAuthError,
     BiginError,
@@ -130,25 +131,13 @@ class TokenCache:
                 pass
 
 
-def _redact(text: str | bytes, secrets: t.Iterable[str | None]) -> str:
-    """``text`` with the secrets masked: a server or proxy may echo the request in its answer."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "********")
-    return text
-
-
 def api_domain_of(value: t.Any) -> str | None:
     """``value`` as an API base URL if it is one we may send tokens to, else None.
 
     Only https with a host name (or http on loopback, for a local simulator), without
     credentials, path, query or fragment: anything else could send tokens astray.
     """
-    if not isinstance(value, str) or not value or len(value) > 255:
-        return None
-    if any(char.isspace() or not char.isprintable() for char in value):
+    if not isinstance(value, str) or len(value) > 255 or not printable_without_spaces(value):
         return None
     try:
         parts = urlsplit(value)
@@ -157,7 +146,7 @@ def api_domain_of(value: t.Any) -> str | None:
         return None
     if not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment or parts.path not in ("", "/"):
         return None
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in ("localhost", "127.0.0.1", "::1")):
+    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
         return value.rstrip("/")
     return None
 
@@ -201,7 +190,6 @@ class TokenProvider:
         self._lock = threading.Lock()
         self._failure: BiginError | None = None
         self._rejected: set[str] = set()
-        self.refreshes = 0
         # The API domain the token endpoint named for the current token (the organisation's data centre).
         self.api_domain: str | None = None
 
@@ -267,7 +255,6 @@ class TokenProvider:
             "client_secret": client_secret or "",
             "refresh_token": refresh_token or "",
         })
-        self.refreshes += 1
         try:
             payload = json.loads(body.decode("utf-8"))
         except (ValueError, RecursionError):
@@ -275,14 +262,14 @@ class TokenProvider:
         secrets = (client_secret, refresh_token)
         if not isinstance(payload, dict):
             raise BiginAuthError("Token refresh failed: the accounts server answered HTTP %s with a body "
-                                 "that is not JSON: %s" % (status, excerpt(_redact(body, secrets))))
+                                 "that is not JSON: %s" % (status, excerpt(body, secrets=secrets)))
         token = payload.get("access_token")
         if payload.get("error") or not isinstance(token, str) or not token:
             error = str(payload.get("error") or "no access_token in the answer (HTTP %s)" % status)
             description = payload.get("error_description")
             raise BiginAuthError(oauth_error_message(
-                _redact(error, secrets), None if description is None else _redact(str(description), secrets)))
-        if not token.isprintable() or any(char.isspace() for char in token):
+                excerpt(error, secrets=secrets), None if description is None else excerpt(description, secrets=secrets)))
+        if not printable_without_spaces(token):
             raise BiginAuthError("Token refresh failed: the accounts server returned a malformed access token")
         api_domain = payload.get("api_domain")
         self.api_domain = api_domain_of(api_domain)

@@ -20,11 +20,13 @@ from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache
 from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     DATA_CENTERS,
     HAS_REQUESTS,
+    LOOPBACK_HOSTS,
     REQUESTS_IMPORT_ERROR,
     BiginClient,
     Transport,
     Usage,
     new_session,
+    printable_without_spaces,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     PER_RECORD_CODES,
@@ -36,7 +38,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     InputError,
     NotAttempted,
     UnexpectedError,
-    shown,
+    excerpt,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._records import (
     RecordRef,
@@ -86,7 +88,11 @@ RECORD_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
 
 
 SECRET_OPTIONS = ("access_token", "client_id", "client_secret", "refresh_token")
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def distinct(outcomes: t.Sequence[Result]) -> list[Result]:
+    """Each result once, in order: a repeated record shares one result (see BiginModule.results_for)."""
+    return list(dict.fromkeys(outcomes))
 
 
 def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str, bool]:
@@ -106,10 +112,10 @@ def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str,
             raise InputError("%s: must not carry credentials (user@host)" % name)
         elif parts.query or parts.fragment:
             problem = "must not carry a query or a fragment"
-        elif any(char.isspace() or not char.isprintable() for char in value):
+        elif not printable_without_spaces(value):
             problem = "contains spaces or control characters"
     if problem:
-        raise InputError("%s: %s %s" % (name, shown(value), problem))
+        raise InputError("%s: %s %s" % (name, excerpt(value, quote=True), problem))
     insecure = parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS
     return value.rstrip("/"), insecure
 
@@ -117,20 +123,20 @@ def _url_option(params: dict[str, t.Any], name: str, default: str) -> tuple[str,
 def check_ca_path(ca_path: str) -> None:
     """A CA bundle (PEM file, or a directory of hashed certificates) that can be used, else InputError."""
     if not os.path.exists(ca_path):
-        raise InputError("ca_path: %s does not exist" % shown(ca_path, 200))
+        raise InputError("ca_path: %s does not exist" % excerpt(ca_path, 200, quote=True))
     if os.path.isdir(ca_path):
         if not os.access(ca_path, os.R_OK | os.X_OK):
-            raise InputError("ca_path: directory %s is not readable" % shown(ca_path, 200))
+            raise InputError("ca_path: directory %s is not readable" % excerpt(ca_path, 200, quote=True))
         return
     try:
         with open(ca_path, "rb") as handle:
             handle.read(1)
     except OSError as exc:
-        raise InputError("ca_path: %s cannot be read (%s)" % (shown(ca_path, 200), exc.strerror or type(exc).__name__)) from None
+        raise InputError("ca_path: %s cannot be read (%s)" % (excerpt(ca_path, 200, quote=True), exc.strerror or type(exc).__name__)) from None
     try:
         ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_verify_locations(cafile=ca_path)
     except (ssl.SSLError, OSError, ValueError):
-        raise InputError("ca_path: %s holds no PEM certificate" % shown(ca_path, 200)) from None
+        raise InputError("ca_path: %s holds no PEM certificate" % excerpt(ca_path, 200, quote=True)) from None
 
 
 class _ResultModule(AnsibleModule):
@@ -242,8 +248,7 @@ class BiginModule:
         params = self.params
         for name in SECRET_OPTIONS:
             value = params[name]
-            # A stray newline would end up in a header, and requests quotes headers in its errors.
-            if value is not None and (not value or any(c.isspace() or not c.isprintable() for c in value)):
+            if value is not None and not printable_without_spaces(value):
                 raise InputError("%s: must be non-empty, without spaces or control characters" % name)
         accounts_default, api_default = DATA_CENTERS[params["data_center"]]
         api_domain, api_insecure = _url_option(params, "api_domain", api_default)
@@ -287,7 +292,7 @@ class BiginModule:
         stop: list[str] = []  # why the records not yet started are left alone
         streak = {"code": None, "count": 0, "succeeded": False}
 
-        def record(out: Result) -> None:
+        def note_outcome(out: Result) -> None:
             # Called under the lock, in completion order.
             exc = out.error
             if exc is None:
@@ -307,7 +312,7 @@ class BiginModule:
                 stop.append("%d records in a row failed with %s and none succeeded; stopped to save API credits"
                             % (streak["count"], exc.code))
 
-        def one(out: Result) -> None:
+        def work_on(out: Result) -> None:
             with lock:
                 if stop:
                     out.error = NotAttempted("not attempted: " + stop[0])
@@ -322,27 +327,29 @@ class BiginModule:
                 out.error = UnexpectedError("unexpected %s while working on %s; please report it"
                                             % (type(exc).__name__, out.label))
             with lock:
-                record(out)
+                note_outcome(out)
 
-        unique = list(dict.fromkeys(outcomes))
+        unique = distinct(outcomes)
         workers = min(self.params["concurrency"], len(unique))
         if workers <= 1:
             for out in unique:
-                one(out)
+                work_on(out)
         else:
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(one, unique))
+                list(pool.map(work_on, unique))
         return outcomes
 
-    def finish(self, outcomes: t.Sequence[RecordResult], render: t.Callable[[t.Any], dict[str, t.Any]],
-               extra: dict[str, t.Any] | None = None) -> None:
-        """Exit with ``changed``, ``records`` (and ``extra``); fail if any record failed, naming the first real error."""
-        unique = list(dict.fromkeys(outcomes))
+    def finish(self, outcomes: t.Sequence[Result], render: t.Callable[[t.Any], dict[str, t.Any]],
+               summarize: t.Callable[[list[Result]], dict[str, t.Any]] | None = None) -> None:
+        """Exit with ``changed``, ``records`` (and what ``summarize`` makes of each distinct result); fail if any
+        record failed, naming the first real error."""
+        unique = distinct(outcomes)
         result: dict[str, t.Any] = {
             "changed": any(out.changed for out in unique),
             "records": [render(out) for out in outcomes],
         }
-        result.update(extra or {})
+        if summarize is not None:
+            result.update(summarize(unique))
         if self.module._diff:
             pairs = [(out.label, out.diff()) for out in unique]
             result["diff"] = [{"before_header": label, "after_header": label, "before": pair[0], "after": pair[1]}

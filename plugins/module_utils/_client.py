@@ -60,7 +60,18 @@ USER_AGENT = "zoho.bigin-ansible-collection"
 # Always present in api_calls.by_method, so that the result has one stable shape.
 COUNTED_METHODS = ("GET", "POST", "DELETE")
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
 WarnFn = t.Callable[[str], None]
+
+
+def printable_without_spaces(value: str) -> bool:
+    """Whether ``value`` is non-empty, printable and without white space: fit for a header or a URL.
+
+    Checked for every secret, URL and token before it is sent: a stray newline would end up in a
+    header, and requests quotes headers in its errors.
+    """
+    return bool(value) and all(char.isprintable() and not char.isspace() for char in value)
 
 
 class TokenSource(t.Protocol):
@@ -246,10 +257,10 @@ class Transport:
                 never_sent = _never_sent(exc)
                 if attempt > self.max_retries or not (idempotent or never_sent):
                     raise BiginTransportError(
-                        "%s %s failed after %d attempt(s): %s" % (method, label, attempt, _describe(exc))
+                        "%s %s failed after %d attempt(s): %s" % (method, label, attempt, _failure_reason(exc))
                     ) from None
                 maybe_applied = maybe_applied or not never_sent
-                self._pause(method, label, _describe(exc), attempt, backoff(attempt))
+                self._pause(method, label, _failure_reason(exc), attempt, backoff(attempt))
                 continue
             except (requests.exceptions.RequestException, Urllib3Error, ValueError) as exc:
                 # Anything else (bad URL, bad header value, ...) is not transient. Its text may
@@ -260,7 +271,7 @@ class Transport:
                 # A body cut short still had its status; a connection error has none.
                 self.usage.finish(entry, status, started)
             if result.status in retry_statuses and attempt <= self.max_retries:
-                error = api_error_from_body(result.status, result.body or b"", result.headers)
+                error = api_error_from_body(result.status, result.body or b"")
                 wait = advised_wait(result.headers)
                 wait = backoff(attempt) if wait is None else min(wait, BACKOFF_CAP)
                 self._pause(method, label, "%s %s" % (result.status, error.code or "HTTP error"), attempt, wait)
@@ -311,7 +322,7 @@ class _Truncated(Exception):
     """The answer's body was shorter than its Content-Length."""
 
 
-def _describe(exc: Exception) -> str:
+def _failure_reason(exc: Exception) -> str:
     """A short description of a transport error (its text never carries headers or bodies)."""
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout (%s)" % type(exc).__name__
@@ -341,9 +352,6 @@ class BiginClient:
     def url(self, path: str) -> str:
         # Callers build paths from validated parts only (module API names, record ids, fixed words).
         return "%s/%s" % (self._base(), path.lstrip("/"))
-
-    def photo_url(self, module_name: str, record_id: str) -> str:
-        return self.url("%s/%s/photo" % (module_name, record_id))
 
     def _base(self) -> str:
         learned = self.tokens.api_domain if self.token_domain else None
@@ -384,7 +392,7 @@ class BiginClient:
                 error = BiginAPIError(result.status, None, "the API answered with an unexpected redirect or "
                                       "status (Location: %s)" % excerpt(result.headers.get("Location") or "none"))
             else:
-                error = api_error_from_body(result.status, result.body or b"", result.headers)
+                error = api_error_from_body(result.status, result.body or b"")
             # Zoho answers a bad or expired token with 401 and varying codes (INVALID_TOKEN,
             # AUTHENTICATION_FAILURE, INVALID_OAUTHTOKEN, none at all); only a missing scope
             # is sure not to be cured by a new token.
@@ -395,7 +403,7 @@ class BiginClient:
                 continue
             if error.code == "OAUTH_SCOPE_MISMATCH":
                 parts = path.lstrip("/").split("/")
-                error.needs_scope(required_scopes(method, parts[0], search=parts[1:2] == ["search"]))
+                error.name_required_scopes(required_scopes(method, parts[0], search=parts[1:2] == ["search"]))
             error.maybe_applied_before = maybe_applied
             raise error
 
@@ -422,6 +430,6 @@ def check_success(result: HTTPResult) -> None:
     if isinstance(payload, dict) and str(payload.get("status", "")).lower() == "success":
         return
     if isinstance(payload, dict) and payload.get("code"):
-        raise api_error_from_body(result.status, body, result.headers)
+        raise api_error_from_body(result.status, body)
     raise BiginAPIError(result.status, None, "the API answered without the expected success status: %s"
                         % (excerpt(body) or "empty body"))

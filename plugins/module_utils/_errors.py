@@ -17,6 +17,8 @@ import json
 import typing as t
 
 EXCERPT_CHARS = 200
+# The user's own input is quoted shorter: it is known to the user, only which value is meant matters.
+QUOTE_CHARS = 40
 
 # (code, http_status, message, resolution)
 CATALOGUE: tuple[tuple[str, int, str, str], ...] = (
@@ -111,11 +113,30 @@ def resolution_for(code: str | None, message: str | None) -> str | None:
     return None
 
 
-def excerpt(text: str | bytes, limit: int = EXCERPT_CHARS) -> str:
-    """A short, single-line excerpt of a body, for messages about unexpected answers."""
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    text = " ".join(text.split())
+def excerpt(value: t.Any, limit: int | None = None, secrets: t.Iterable[str | None] = (), quote: bool = False) -> str:
+    """``value`` made safe to quote in a message: secrets masked, on one line, cut to ``limit`` characters.
+
+    By default a body or a server's text: white space folded, at most EXCERPT_CHARS characters.
+    With ``quote``, the user's own input: shown as a Python literal (so spaces and control characters
+    show), at most QUOTE_CHARS characters before quoting.  ``secrets`` are masked first: a server or
+    a proxy may echo the request in its answer.
+    """
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    elif not quote and not isinstance(value, str):
+        value = str(value)
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret:
+                value = value.replace(secret, "********")
+    if quote:
+        limit = QUOTE_CHARS if limit is None else limit
+        if isinstance(value, str):
+            return repr(value if len(value) <= limit else value[:limit] + "...")
+        text = repr(value)
+    else:
+        limit = EXCERPT_CHARS if limit is None else limit
+        text = " ".join(value.split())
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -135,16 +156,16 @@ class BiginAPIError(BiginError):
     maybe_applied_before = False
 
     def __init__(self, http_status: int, code: str | None, message: str,
-                 details: t.Any = None, headers: t.Mapping[str, str] | None = None):
+                 details: t.Any = None):
         self.http_status = http_status
         self.code = code
         self.message = message
         self.details = details if details is not None else {}
         self.resolution = resolution_for(code, message)
-        self.headers = dict(headers or {})
-        super().__init__(self.describe())
+        super().__init__(self.full_message())
 
-    def describe(self) -> str:
+    def full_message(self) -> str:
+        """The exception's text: code, HTTP status, message and the documented resolution."""
         text = "%s (HTTP %s)" % (self.code or "UNKNOWN_ERROR", self.http_status)
         if self.message:
             text += ": " + self.message
@@ -152,13 +173,14 @@ class BiginAPIError(BiginError):
             text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
 
-    def needs_scope(self, scopes: str) -> None:
+    def name_required_scopes(self, scopes: str) -> None:
         """Name the scope(s) the failed request needed, before the documented resolution (a template)."""
         documented = " The API reference says: " + self.resolution if self.resolution else ""
         self.resolution = "This request needs %s.%s" % (scopes, documented)
-        self.args = (self.describe(),)
+        self.args = (self.full_message(),)
 
-    def is_(self, code: str, message: str | None = None) -> bool:
+    def matches(self, code: str, message: str | None = None) -> bool:
+        """Whether this is the error ``code`` (with ``message``, compared case-insensitively, when given)."""
         if self.code != code:
             return False
         return message is None or self.message.strip().lower() == message.lower()
@@ -215,19 +237,19 @@ def status_object(body: bytes) -> t.Any:
     return payload
 
 
-def api_error_from_body(http_status: int, body: bytes, headers: t.Mapping[str, str] | None = None) -> BiginAPIError:
+def api_error_from_body(http_status: int, body: bytes) -> BiginAPIError:
     """Build the error for a non-success answer, whatever shape its body has."""
     payload = status_object(body)
     if isinstance(payload, dict) and payload.get("code"):
         return BiginAPIError(http_status, str(payload["code"]), str(payload.get("message") or ""),
-                             payload.get("details"), headers)
+                             payload.get("details"))
     if not body.strip():
         text = "the API answered with an empty body"
     elif payload is None:
         text = "the API answered with a body that is not JSON: %s" % excerpt(body)
     else:
         text = "the API answered with an unexpected body: %s" % excerpt(body)
-    return BiginAPIError(http_status, None, text, None, headers)
+    return BiginAPIError(http_status, None, text)
 
 
 def oauth_error_message(error: str, description: str | None = None) -> str:
@@ -245,11 +267,3 @@ def oauth_error_message(error: str, description: str | None = None) -> str:
 
 class InputError(ValueError):
     """A bad option value, found before any request is sent."""
-
-
-def shown(value: t.Any, limit: int = 40) -> str:
-    """A bad value as quoted in a message, cut short: it is the user's input, maybe a long one."""
-    if isinstance(value, str):
-        return repr(value if len(value) <= limit else value[:limit] + "...")
-    text = repr(value)
-    return text if len(text) <= limit else text[:limit] + "..."

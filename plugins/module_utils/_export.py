@@ -191,7 +191,8 @@ class ExportService:
         except OSError:  # e.g. not readable (only writable and searchable): look each name up
             return None
 
-    def _seen(self, name: str, present: bool) -> None:
+    def _note_file(self, name: str, present: bool) -> None:
+        """Keep the listing of dest read at the start in step with a file written (present) or removed."""
         if self._names is not None:
             with self._names_lock:
                 if present:
@@ -199,7 +200,7 @@ class ExportService:
                 else:
                     self._names.discard(name)
 
-    def photos(self, module_name: str) -> PhotoService:
+    def photo_service(self, module_name: str) -> PhotoService:
         service = self._services.get(module_name)
         if service is None:
             service = self._services.setdefault(module_name, PhotoService(self.client, module_name))
@@ -232,7 +233,7 @@ class ExportService:
             out.present, out.after = True, before
             return
 
-        state, data = self.photos(ref.module_name).fetch(ref.record_id, need_bytes=True)
+        state, data = self.photo_service(ref.module_name).fetch(ref.record_id, need_bytes=True)
         if not state.present:
             self._no_photo(out, existing, key)
             return
@@ -252,10 +253,10 @@ class ExportService:
                 try:
                     if not same:
                         write_atomically(self.dest, name, data)
-                        self._seen(name, True)
+                        self._note_file(name, True)
                     for other in stale:  # the record's photo changed type: one file per record
                         os.unlink(os.path.join(self.dest, other))
-                        self._seen(other, False)
+                        self._note_file(other, False)
                 except OSError as exc:
                     raise ExportError("writing %s failed (%s); the file there was left as it was"
                                       % (path, exc.strerror or exc)) from None
@@ -285,7 +286,7 @@ class ExportService:
         try:
             for path in out.removed:
                 os.unlink(path)
-                self._seen(os.path.basename(path), False)
+                self._note_file(os.path.basename(path), False)
         except OSError as exc:
             raise ExportError("removing %s failed (%s)" % (out.removed[0], exc.strerror or exc)) from None
         self.manifest.put(key, None)

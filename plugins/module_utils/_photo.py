@@ -180,12 +180,12 @@ class PhotoService:
         self.client = client
         self.module_name = module_name
 
-    def _photo_path(self, record_id: str) -> tuple[str, str]:
+    def _photo_path_and_label(self, record_id: str) -> tuple[str, str]:
         return "%s/%s/photo" % (self.module_name, record_id), "%s/%s" % (self.module_name, record_id)
 
     def fetch(self, record_id: str, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
         """Current photo of a record; its bytes when asked for (or when small)."""
-        result = self.client.request("GET", *self._photo_path(record_id),
+        result = self.client.request("GET", *self._photo_path_and_label(record_id),
                                      read_limit=None if need_bytes else SMALL_BODY)
         if result.status == 204:
             return ABSENT, None
@@ -207,16 +207,16 @@ class PhotoService:
     def delete(self, record_id: str) -> bool:
         """Delete the photo; False when there was none to delete (someone else was faster)."""
         try:
-            self.client.request("DELETE", *self._photo_path(record_id))
+            self.client.request("DELETE", *self._photo_path_and_label(record_id))
         except BiginAPIError as exc:
-            if exc.is_("INVALID_DATA", "No such photo exists"):
+            if exc.matches("INVALID_DATA", "No such photo exists"):
                 # Our own earlier attempt may have deleted it before its answer was lost.
                 return exc.maybe_applied_before
             raise
         return True
 
     def upload(self, record_id: str, image: Image) -> None:
-        self.client.request("POST", *self._photo_path(record_id), idempotent=False,
+        self.client.request("POST", *self._photo_path_and_label(record_id), idempotent=False,
                             files={"file": (image.filename, image.data, image.content_type)})
 
     def backup(self, record_id: str, data: bytes, directory: str) -> str:
@@ -226,16 +226,15 @@ class PhotoService:
         path = os.path.join(directory, "%s-%s-%s.%s" % (self.module_name, record_id, stamp, ext))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError:
+                os.unlink(path)  # a partial file must not pass for a backup
+                raise
         except OSError as exc:
-            raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
-                              % (self.module_name, record_id, directory, exc.strerror or exc)) from None
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            os.unlink(path)  # a partial file must not pass for a backup
             raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
                               % (self.module_name, record_id, directory, exc.strerror or exc)) from None
         return path
@@ -286,5 +285,6 @@ class PhotoService:
         # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does).
         out.changed, out.after = True, image.state
 
-    def describe(self, out: Outcome) -> None:
+    def read_photo(self, out: Outcome) -> None:
+        """bigin_photo_info: record what the record's photo is (present, size, SHA-256, content type)."""
         out.before, _data = self.current(out, need_bytes=True)

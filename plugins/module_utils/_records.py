@@ -22,7 +22,6 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginError,
     InputError,
     excerpt,
-    shown,
 )
 
 # Module option value (lower case) -> API name.  The UI calls Accounts "Companies".
@@ -115,7 +114,7 @@ def module_api_name(value: t.Any) -> str:
     name = MODULE_NAMES.get(value.lower()) if isinstance(value, str) else None
     if name is None:
         raise InputError("module: %s is not a supported module; use one of Contacts, Accounts "
-                         "(or Companies), Products" % shown(value))
+                         "(or Companies), Products" % excerpt(value, quote=True))
     return name
 
 
@@ -127,7 +126,7 @@ def record_ids(values: t.Any) -> list[str]:
     for value in values:
         text = str(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
         if text is None or not RECORD_ID_PATTERN.match(text):
-            raise InputError("record_id: %s is not a record id (1 to 19 digits)" % shown(value))
+            raise InputError("record_id: %s is not a record id (1 to 19 digits)" % excerpt(value, quote=True))
         ids.append(text)
     return ids
 
@@ -137,14 +136,14 @@ def check_criteria(value: t.Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InputError("criteria: must be a non-empty search expression such as (Last_Name:equals:Smith)")
     if any(not char.isprintable() for char in value):
-        raise InputError("criteria: %s contains control characters" % shown(value))
+        raise InputError("criteria: %s contains control characters" % excerpt(value, quote=True))
     depth = 0
     for char in value:
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth < 0:
             break
     if depth != 0:
-        raise InputError("criteria: %s has unbalanced parentheses" % shown(value))
+        raise InputError("criteria: %s has unbalanced parentheses" % excerpt(value, quote=True))
     return value.strip()
 
 
@@ -156,7 +155,7 @@ def check_fields(values: t.Any, option: str = "fields") -> list[str]:
     for value in values:
         if not isinstance(value, str) or not FIELD_PATTERN.match(value):
             raise InputError("%s: %s is not a field API name (letters, digits and _, starting with a letter, "
-                             "or a $-name)" % (option, shown(value)))
+                             "or a $-name)" % (option, excerpt(value, quote=True)))
         if value not in names and value not in ALWAYS_FIELDS:
             names.append(value)
     if len(names) > MAX_FIELDS:

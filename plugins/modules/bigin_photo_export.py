@@ -173,8 +173,8 @@ class BiginPhotoExport(BiginModule):
         outcomes = self.results_for(refs, ExportOutcome)
         self.run_records(outcomes, service.export)
         service.save()
-        unique = list(dict.fromkeys(outcomes))  # a repeated record_id is worked on, and listed here, once
-        self.finish(outcomes, ExportOutcome.to_export, {
+        # A repeated record_id is worked on, and listed in written/removed, once.
+        self.finish(outcomes, ExportOutcome.to_export, lambda unique: {
             "written": [out.written for out in unique if out.written],
             "removed": [path for out in unique for path in out.removed],
         })

@@ -121,7 +121,7 @@ class BiginPhotoInfo(BiginModule):
     def run(self) -> None:
         service = PhotoService(self.client, self.module_name)
         outcomes = self.results_for(self.select_records(), Outcome.for_ref)
-        self.finish(self.run_records(outcomes, service.describe), Outcome.to_info)
+        self.finish(self.run_records(outcomes, service.read_photo), Outcome.to_info)
 
 
 def main() -> None:
