@@ -140,13 +140,12 @@ def test_every_seed_error_body_gives_the_documented_message_and_resolution() -> 
 
 def test_plain_error_body() -> None:
     body = json.dumps(_body("NO_PERMISSION", "Permission denied to delete images", {"id": "1"})).encode()
-    error = api_error_from_body(403, body, {"X-Test": "1"})
+    error = api_error_from_body(403, body)
     assert isinstance(error, BiginAPIError)
     assert error.code == "NO_PERMISSION"
     assert error.http_status == 403
     assert error.message == "Permission denied to delete images"
     assert error.details == {"id": "1"}
-    assert error.headers == {"X-Test": "1"}
     assert error.to_dict() == {
         "code": "NO_PERMISSION",
         "http_status": 403,
@@ -221,24 +220,24 @@ def test_unknown_code_keeps_code_and_message_without_resolution() -> None:
 
 def test_describe_format_matches_the_interface() -> None:
     error = BiginAPIError(403, "NO_PERMISSION", "Permission denied to delete images")
-    assert error.describe() == ("NO_PERMISSION (HTTP 403): Permission denied to delete images. "
-                                "Resolution: The user does not have permission to delete images. "
-                                "Contact your system administrator.")
-    assert str(error) == error.describe()
+    assert error.full_message() == ("NO_PERMISSION (HTTP 403): Permission denied to delete images. "
+                                    "Resolution: The user does not have permission to delete images. "
+                                    "Contact your system administrator.")
+    assert str(error) == error.full_message()
 
 
 def test_describe_does_not_double_a_final_full_stop() -> None:
     error = BiginAPIError(400, "RECORD_LOCKED", "Record is locked.")
-    assert error.describe().startswith("RECORD_LOCKED (HTTP 400): Record is locked. Resolution: ")
-    assert ".." not in error.describe()
+    assert error.full_message().startswith("RECORD_LOCKED (HTTP 400): Record is locked. Resolution: ")
+    assert ".." not in error.full_message()
 
 
 def test_is_matches_code_and_optionally_message() -> None:
     error = BiginAPIError(400, "INVALID_DATA", "No such photo exists ")
-    assert error.is_("INVALID_DATA")
-    assert error.is_("INVALID_DATA", "no such photo exists")
-    assert not error.is_("INVALID_DATA", "the id given seems to be invalid")
-    assert not error.is_("NO_PERMISSION")
+    assert error.matches("INVALID_DATA")
+    assert error.matches("INVALID_DATA", "no such photo exists")
+    assert not error.matches("INVALID_DATA", "the id given seems to be invalid")
+    assert not error.matches("NO_PERMISSION")
 
 
 def test_other_error_classes_have_codes() -> None:

@@ -376,7 +376,7 @@ def test_delete_on_an_unknown_record_raises(service: PhotoService, sim: BiginSim
     out = Outcome("Contacts", "999")
     with pytest.raises(BiginAPIError) as info:
         service.ensure_absent(out, check_mode=False, backup_dir=None, want_hash=False)
-    assert info.value.is_("INVALID_DATA", "the id given seems to be invalid")
+    assert info.value.matches("INVALID_DATA", "the id given seems to be invalid")
     assert out.changed is False
 
 
@@ -470,8 +470,8 @@ def test_refused_upload_is_not_changed(service: PhotoService, sim: BiginSimulato
 def test_describe_reads_the_whole_photo(service: PhotoService, sim: BiginSimulator) -> None:
     sim.set_photo("Contacts", RECORD, BIG)
     with_photo, without = Outcome("Contacts", RECORD), Outcome("Contacts", NO_PHOTO)
-    service.describe(with_photo)
-    service.describe(without)
+    service.read_photo(with_photo)
+    service.read_photo(without)
     assert with_photo.to_info() == {"module": "Contacts", "record_id": RECORD, "present": True, "size": len(BIG),
                                     "sha256": sha(BIG), "content_type": "image/png"}
     assert without.to_info() == {"module": "Contacts", "record_id": NO_PHOTO, "present": False}
