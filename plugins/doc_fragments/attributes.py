@@ -5,6 +5,9 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
+    # Generic wording only: each module says what check and diff mode mean for it in ``details``
+    # under its own ``attributes:`` (merged over these).
+
     # Every zoho.bigin module belongs to the action group zoho.bigin.all.
     DOCUMENTATION = r"""
 options: {}
@@ -16,18 +19,16 @@ attributes:
       - zoho.bigin.all
 """
 
-    # Modules that change records.
+    # Modules that change something (records in Bigin, or files on the host they run on).
     ACTIONS = r"""
 options: {}
 attributes:
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
-    details: No upload or delete request is sent in check mode; photos are only read.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
-    details: For every record read, C(before) and C(after) hold C(present), and C(size) and C(sha256) where known.
 """
 
     # Modules that only read.
@@ -35,25 +36,11 @@ attributes:
 options: {}
 attributes:
   check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
+    description: Can run in check_mode and return changed status prediction without modifying target.
     details: This module only reads, so it does the same in check mode.
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: N/A
     details: This module never changes anything.
-"""
-
-    # Modules that write files on the host they run on (bigin_photo_export).
-    FILES = r"""
-options: {}
-attributes:
-  check_mode:
-    description: Can run in check_mode and return changed status prediction without modifying target.
-    support: full
-    details: Photos are read as in a normal run; no file, directory or manifest is written or removed.
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: full
-    details: For every record, C(before) and C(after) describe its file in O(dest) (C(present), C(size), C(sha256)).
 """

@@ -24,7 +24,7 @@ options:
     type: str
   client_secret:
     description:
-      - The OAuth client secret.
+      - The OAuth client secret that goes with O(client_id).
       - If not set, the value of the E(BIGIN_CLIENT_SECRET) environment variable is used.
     type: str
   refresh_token:

@@ -13,11 +13,12 @@ description:
   - Works on one record or many in one task, several at a time.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment:
-  - zoho.bigin.connection
-  - zoho.bigin.records
-  - zoho.bigin.attributes
-  - zoho.bigin.attributes.actions
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.actions]
+attributes:
+  check_mode:
+    details: No upload or delete request is sent in check mode; photos are only read.
+  diff_mode:
+    details: For every record read, C(before) and C(after) hold C(present), and C(size) and C(sha256) where known.
 options:
   state:
     description:

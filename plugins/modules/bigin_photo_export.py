@@ -21,11 +21,12 @@ description:
   - Restore such a directory with M(zoho.bigin.bigin_photo) and O(zoho.bigin.bigin_photo#module:src) set to it.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment:
-  - zoho.bigin.connection
-  - zoho.bigin.records
-  - zoho.bigin.attributes
-  - zoho.bigin.attributes.files
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.actions]
+attributes:
+  check_mode:
+    details: Photos are read as in a normal run; no file, directory or manifest is written or removed.
+  diff_mode:
+    details: For every record, C(before) and C(after) describe its file in O(dest) (C(present), C(size), C(sha256)).
 options:
   dest:
     description:
@@ -89,41 +90,37 @@ records:
   returned: always
   type: list
   elements: dict
+  sample: [{"module": "Contacts", "record_id": "3000000038009", "present": true, "changed": true, "size": 2048,
+            "path": "/var/backups/bigin-photos/Contacts-3000000038009.png",
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]
   contains:
     module:
       description: The API name of the module (V(Companies) is returned as V(Accounts)).
       type: str
-      sample: Contacts
     record_id:
       description: The record ID.
       type: str
-      sample: "3000000038009"
     present:
       description: Whether the record has a photo in Bigin.
       type: bool
       returned: when the record was read or listed
-      sample: true
     path:
       description: The record's file in O(dest) after the task (in check mode, as it would be).
       type: str
       returned: when that file exists
-      sample: /var/backups/bigin-photos/Contacts-3000000038009.png
     sha256:
       description: SHA-256 of that file, hex.
       type: str
       returned: when RV(records[].path) is returned
-      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     size:
       description: Size of that file in bytes.
       type: int
       returned: when RV(records[].path) is returned
-      sample: 2048
     changed:
       description: Whether this record's file was (or in check mode would be) written or removed.
       type: bool
     error:
-      description: Why this record failed, with C(code) and C(message) (and C(http_status), C(resolution),
-        C(details) for API errors).
+      description: Why this record failed; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
       type: dict
       returned: when this record failed
 written:
@@ -139,7 +136,7 @@ removed:
   elements: str
   sample: []
 error:
-  description: The first record's error, when the task failed.
+  description: The first failed record's RV(records[].error), when the task failed.
   returned: failure
   type: dict
 api_calls:

@@ -14,11 +14,7 @@ description:
   - Read-only; works on one record or many in one task, several at a time.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment:
-  - zoho.bigin.connection
-  - zoho.bigin.records
-  - zoho.bigin.attributes
-  - zoho.bigin.attributes.info_module
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.info_module]
 seealso:
   - module: zoho.bigin.bigin_photo
 """
@@ -45,41 +41,40 @@ EXAMPLES = r"""
 
 RETURN = r"""
 records:
-  description: One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
+  description:
+    - One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
+    - A repeated O(record_id) is read once and reported at each of its positions.
   returned: always
   type: list
   elements: dict
+  sample: [{"module": "Accounts", "record_id": "3000000040001", "present": true, "size": 2048, "content_type": "image/png",
+            "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"},
+           {"module": "Accounts", "record_id": "3000000040002", "present": false}]
   contains:
     module:
-      description: The API name of the module (V(Companies) is returned as V(Accounts)).
+      description: The module's API name (V(Companies) is returned as V(Accounts)).
       type: str
-      sample: Accounts
     record_id:
       description: The record ID.
       type: str
-      sample: "3000000040001"
     present:
       description: Whether the record has a photo.
       type: bool
       returned: when the record was read
-      sample: true
     size:
       description: Size of the photo in bytes.
       type: int
       returned: when the record has a photo
-      sample: 2048
     sha256:
       description: SHA-256 of the photo's bytes, hex.
       type: str
       returned: when the record has a photo
-      sample: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
     content_type:
       description: The photo's content type, as the API gave it (by the image's bytes when the API gave none).
       type: str
       returned: when the record has a photo
-      sample: image/png
     error:
-      description: Why this record could not be read, with C(code), C(http_status), C(message), C(resolution), C(details).
+      description: Why this record could not be read; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
       type: dict
       returned: when this record failed
 error:
@@ -88,29 +83,19 @@ error:
   type: dict
 api_calls:
   description:
-    - What the task cost in requests, to budget Bigin's daily API credits.
-    - C(total) and C(by_method) count the requests sent to the Bigin API (every attempt, retries included;
-      C(by_method) always has C(GET), C(POST) and C(DELETE)).
-    - C(token_refreshes) counts the requests sent to the accounts server's token endpoint (retries included);
-      they are not API calls.
-    - Zero counts when the task failed on its input before any request.
+    - What the task cost in requests. C(total) and C(by_method) count the requests sent to the Bigin API, C(token_refreshes)
+      those sent to the token endpoint. Described in full in RV(zoho.bigin.bigin_photo#module:api_calls).
   returned: always, unless ansible-core rejects the options before the module runs
   type: dict
   version_added: 1.1.0
-  sample: {"total": 4, "by_method": {"GET": 3, "POST": 0, "DELETE": 1}, "token_refreshes": 1}
+  sample: {"total": 3, "by_method": {"GET": 3, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 api_trace:
-  description:
-    - One entry per request attempt, in the order they started, with C(method), C(path) (the URL path, without
-      host or query string), C(status) (V(null) when no answer came), C(attempt) (1 for the first try of a
-      request) and C(ms) (milliseconds until the answer was read).
-    - Token endpoint requests appear with their path C(/oauth/v2/token). No token, secret or header is included.
+  description: One entry per request attempt (C(method), C(path), C(status), C(attempt), C(ms)), without any token
+    or secret; described in full in RV(zoho.bigin.bigin_photo#module:api_trace).
   returned: when run with verbosity 3 or more (C(-vvv))
   type: list
   elements: dict
   version_added: 1.1.0
-  sample: [{"method": "POST", "path": "/oauth/v2/token", "status": 200, "attempt": 1, "ms": 41.2},
-           {"method": "GET", "path": "/bigin/v2/Contacts/3000000038009/photo", "status": 429, "attempt": 1, "ms": 12.0},
-           {"method": "GET", "path": "/bigin/v2/Contacts/3000000038009/photo", "status": 200, "attempt": 2, "ms": 15.3}]
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule

@@ -15,11 +15,7 @@ description:
   - Read-only.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment:
-  - zoho.bigin.connection
-  - zoho.bigin.records
-  - zoho.bigin.attributes
-  - zoho.bigin.attributes.info_module
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.info_module]
 options:
   fields:
     description:
@@ -75,7 +71,6 @@ records:
     id:
       description: The record ID.
       type: str
-      sample: "3000000038009"
     found:
       description: Whether the record exists (false for an unknown O(record_id)).
       type: bool
@@ -83,38 +78,26 @@ records:
       description: Whether the record has a photo (from its C(Record_Image) field); null when not found.
       type: bool
     error:
-      description: Why this record could not be read, with C(code), C(http_status), C(message), C(resolution), C(details).
+      description: Why this record could not be read; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
       type: dict
       returned: when this record failed
 error:
-  description: The first record's error, when the task failed.
+  description: The first record's error, when the task failed (the same fields as RV(records[].error)).
   returned: failure
   type: dict
 api_calls:
   description:
-    - What the task cost in requests, to budget Bigin's daily API credits.
-    - C(total) and C(by_method) count the requests sent to the Bigin API (every attempt, retries included;
-      C(by_method) always has C(GET), C(POST) and C(DELETE)).
-    - C(token_refreshes) counts the requests sent to the accounts server's token endpoint (retries included);
-      they are not API calls.
-    - Zero counts when the task failed on its input before any request.
+    - What the task cost in requests (C(total), C(by_method), C(token_refreshes)), as described in
+      RV(zoho.bigin.bigin_photo#module:api_calls).
   returned: always, unless ansible-core rejects the options before the module runs
   type: dict
-  version_added: 1.1.0
-  sample: {"total": 4, "by_method": {"GET": 3, "POST": 0, "DELETE": 1}, "token_refreshes": 1}
+  sample: {"total": 1, "by_method": {"GET": 1, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 api_trace:
   description:
-    - One entry per request attempt, in the order they started, with C(method), C(path) (the URL path, without
-      host or query string), C(status) (V(null) when no answer came), C(attempt) (1 for the first try of a
-      request) and C(ms) (milliseconds until the answer was read).
-    - Token endpoint requests appear with their path C(/oauth/v2/token). No token, secret or header is included.
+    - One entry per request attempt, as described in RV(zoho.bigin.bigin_photo#module:api_trace).
   returned: when run with verbosity 3 or more (C(-vvv))
   type: list
   elements: dict
-  version_added: 1.1.0
-  sample: [{"method": "POST", "path": "/oauth/v2/token", "status": 200, "attempt": 1, "ms": 41.2},
-           {"method": "GET", "path": "/bigin/v2/Contacts/3000000038009/photo", "status": 429, "attempt": 1, "ms": 12.0},
-           {"method": "GET", "path": "/bigin/v2/Contacts/3000000038009/photo", "status": 200, "attempt": 2, "ms": 15.3}]
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
