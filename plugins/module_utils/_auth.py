@@ -87,21 +87,21 @@ class TokenCache:
                 return None
             with os.fdopen(fd, "rb") as handle:
                 fd = -1
-                data = json.loads(handle.read(65536).decode("utf-8"))
+                entry = json.loads(handle.read(65536).decode("utf-8"))
         except (OSError, ValueError):
             return None
         finally:
             if fd >= 0:
                 os.close(fd)
-        if not isinstance(data, dict):
+        if not isinstance(entry, dict):
             return None
-        token, expires_at = data.get("access_token"), data.get("expires_at")
+        token, expires_at = entry.get("access_token"), entry.get("expires_at")
         if not isinstance(token, str) or not token or not isinstance(expires_at, (int, float)):
             return None
         if expires_at - EXPIRY_MARGIN <= now:
             return None
         # Files written before the api_domain was cached have none: still valid.
-        return token, api_domain_of(data.get("api_domain"))
+        return token, api_domain_of(entry.get("api_domain"))
 
     def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         """Replace the cache file atomically (a reader sees the old file or the new one)."""

@@ -270,13 +270,13 @@ class BiginModule:
         if params["token_cache"] and params["refresh_token"]:
             cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"])
 
-        def post(url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        def send_token_request(url: str, data: dict[str, str]) -> tuple[int, bytes]:
             # Retried like a read: a lost answer costs one of Zoho's 10 tokens per 10 minutes at worst.
             result = transport.send("POST", url, "OAuth token refresh", idempotent=True, token_request=True, data=data)
             return result.status, result.body or b""
 
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
-                               params["refresh_token"], accounts_url, post, cache, self.module.warn,
+                               params["refresh_token"], accounts_url, send_token_request, cache, self.module.warn,
                                on_new_token=self.module.no_log_values.add)
         return BiginClient(transport, api_domain, params["api_version"], tokens,
                            token_domain=params["api_domain"] is None, warn=self.module.warn)
@@ -341,8 +341,10 @@ class BiginModule:
 
     def finish(self, outcomes: t.Sequence[Result], render: t.Callable[[t.Any], dict[str, t.Any]],
                summarize: t.Callable[[list[Result]], dict[str, t.Any]] | None = None) -> None:
-        """Exit with ``changed``, ``records`` (and what ``summarize`` makes of each distinct result); fail if any
-        record failed, naming the first real error."""
+        """Exit with ``changed``, ``records`` and the keys ``summarize`` makes of the distinct results; fail if any failed.
+
+        The failure message names the first real error (a NOT_ATTEMPTED record only when nothing else failed).
+        """
         unique = distinct(outcomes)
         result: dict[str, t.Any] = {
             "changed": any(out.changed for out in unique),

@@ -121,10 +121,8 @@ def excerpt(value: t.Any, limit: int | None = None, secrets: t.Iterable[str | No
     show), at most QUOTE_CHARS characters before quoting.  ``secrets`` are masked first: a server or
     a proxy may echo the request in its answer.
     """
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", errors="replace")
-    elif not quote and not isinstance(value, str):
-        value = str(value)
+    if not quote:
+        value = value.decode("utf-8", errors="replace") if isinstance(value, bytes) else str(value)
     if isinstance(value, str):
         for secret in secrets:
             if secret:

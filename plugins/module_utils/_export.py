@@ -131,8 +131,8 @@ class Manifest:
         self.lock = threading.Lock()
         try:
             with open(self.path, encoding="utf-8") as handle:
-                data = json.load(handle)
-            records = data.get("records") if isinstance(data, dict) else None
+                content = json.load(handle)
+            records = content.get("records") if isinstance(content, dict) else None
             if not isinstance(records, dict):
                 raise ValueError("no records")
             self.records = {key: value for key, value in records.items() if isinstance(value, dict)}
@@ -233,18 +233,18 @@ class ExportService:
             out.present, out.after = True, before
             return
 
-        state, data = self.photo_service(ref.module_name).fetch(ref.record_id, need_bytes=True)
+        state, photo_bytes = self.photo_service(ref.module_name).fetch(ref.record_id, need_bytes=True)
         if not state.present:
             self._no_photo(out, existing, key)
             return
-        if data is None:  # fetch reads every body when asked for the bytes; never write a guess
+        if photo_bytes is None:  # fetch reads every body when asked for the bytes; never write a guess
             raise ExportError("the photo of %s could not be read in full; %s was left as it was"
                               % (key, out.path or "dest"))
         out.present = True
-        ext = (image_type(data) or ("bin", ""))[0]
+        ext = (image_type(photo_bytes) or ("bin", ""))[0]
         name = file_name(ref.module_name, ref.record_id, ext)
         path = os.path.join(self.dest, name)
-        after = PhotoState.of(data)
+        after = PhotoState.of(photo_bytes)
         same = current == name and before.sha256 == after.sha256
         stale = [other for other in existing if other != name]
         if not same or stale:
@@ -252,7 +252,7 @@ class ExportService:
             if not self.check_mode:
                 try:
                     if not same:
-                        write_atomically(self.dest, name, data)
+                        write_atomically(self.dest, name, photo_bytes)
                         self._note_file(name, True)
                     for other in stale:  # the record's photo changed type: one file per record
                         os.unlink(os.path.join(self.dest, other))
