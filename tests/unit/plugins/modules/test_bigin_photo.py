@@ -111,6 +111,8 @@ class _FragmentLoader:
 def _merged_by_hand(module: t.Any) -> dict[str, t.Any]:
     """DOCUMENTATION with its fragments merged, read straight from the fragment files."""
     doc = yaml.safe_load(module.DOCUMENTATION)
+    # A module may add its own keys (details) to an attribute a fragment defines; its keys win, as in ansible.
+    own_attributes = set(doc.get("attributes") or {})
     for slug in doc.pop("extends_documentation_fragment", []):
         parts = slug.split(".")
         assert parts[:2] == ["zoho", "bigin"] and len(parts) in (3, 4), slug
@@ -119,6 +121,10 @@ def _merged_by_hand(module: t.Any) -> dict[str, t.Any]:
         data = yaml.safe_load(getattr(fragment, parts[3].upper() if len(parts) == 4 else "DOCUMENTATION"))
         for key in ("options", "attributes"):
             for name, value in (data.pop(key, None) or {}).items():
+                if key == "attributes" and name in own_attributes:
+                    own_attributes.discard(name)  # a second fragment defining it is still an error
+                    doc[key][name] = dict(value, **doc[key][name])
+                    continue
                 assert name not in doc.setdefault(key, {}), "%s: %s %s defined twice" % (slug, key, name)
                 doc[key][name] = value
         for key, value in data.items():
@@ -179,5 +185,7 @@ def test_documented_attributes(module: t.Any, check_mode: str, diff_mode: str) -
         assert sorted(attributes) == ["action_group", "check_mode", "diff_mode"]
         assert attributes["check_mode"]["support"] == check_mode
         assert attributes["diff_mode"]["support"] == diff_mode
+        for name in ("check_mode", "diff_mode"):  # the fragment's description and the details, merged
+            assert attributes[name]["description"] and attributes[name]["details"], name
         assert attributes["action_group"]["membership"] == ["zoho.bigin.all"]
         assert "requests" in doc["requirements"]
