@@ -100,7 +100,8 @@ class HTTPResult:
         self.status = status
         self.headers = headers
         self.body = body
-        # False when the body was left unread (only its headers were wanted).
+        # False when only the first bytes of the body were read (see read_limit): ``body`` is then a prefix,
+        # enough to tell the body's kind. Not derivable from ``body``, which is bytes either way.
         self.complete = complete
         # True when an earlier attempt of this request may have reached the server
         # before its connection broke (its answer was lost).
