@@ -1,14 +1,17 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Fixtures for integration tests: a started simulator and a real ``ansible-playbook`` runner.
+"""What the integration tests share: the real ``ansible-playbook`` runner, task builders and log readers.
 
 A test gives tasks (a list of dicts); ``play`` runs them on localhost with the
-collection from this checkout, and returns the per-task results (written by the
-test-only ``record_results`` callback) plus the raw output (for secret checks).
+collection from this checkout against the simulator (``sim``, from ``tests/conftest.py``),
+and returns the per-task results (written by the test-only ``record_results`` callback)
+plus the raw output (for secret checks). The credentials come from ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
+import collections
+import hashlib
 import json
 import os
 import subprocess
@@ -18,11 +21,24 @@ import typing as t
 import pytest
 import yaml
 
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SECRETS, collections_path  # noqa: F401  (re-exported to the test files)
-from tests.simulator.bigin_simulator import BiginSimulator
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SECRETS, collections_path
+from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
+
+PHOTO = "zoho.bigin.bigin_photo"
+INFO = "zoho.bigin.bigin_photo_info"
+EXPORT = "zoho.bigin.bigin_photo_export"
+RECORD_INFO = "zoho.bigin.bigin_record_info"
+
+# Record ids for tests that need a few; any test may add more of its own.
+C1, C2, C3, C4, C5, C6 = ("3000000038001", "3000000038002", "3000000038003", "3000000038004", "3000000038005",
+                          "3000000038006")
+SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
+
+
+# -- running playbooks -------------------------------------------------------------------------
 
 
 class PlayResult:
@@ -39,6 +55,10 @@ class PlayResult:
     def task(self, index: int = -1) -> dict[str, t.Any]:
         return self.tasks[index]
 
+    def by_name(self) -> dict[str, dict[str, t.Any]]:
+        """The task results keyed by task name (the names of one play are distinct)."""
+        return {task["_task"]: task for task in self.tasks}
+
 
 def connection(sim: BiginSimulator, auth: str = "token") -> dict[str, t.Any]:
     """module_defaults for the group: the simulator's URLs and one kind of credentials."""
@@ -50,14 +70,43 @@ def connection(sim: BiginSimulator, auth: str = "token") -> dict[str, t.Any]:
     return params
 
 
-@pytest.fixture
-def play(tmp_path: t.Any, sim: BiginSimulator) -> t.Callable[..., PlayResult]:
-    """Run tasks with the real ansible-playbook against ``sim``.
+def secrets_from_env(sim: BiginSimulator, auth: str = "both") -> dict[str, t.Any]:
+    """``play`` keywords that hand the credentials over in BIGIN_* variables, as a scheduled run would.
 
-    ``play(tasks, auth="token"|"refresh"|"both"|"none", check=False, diff=False,
-    verbosity=0, env=None, defaults=None)``; tasks is a list of task dicts.
-    The token cache lives in the test's tmp_path, so tests never share tokens.
+    At -vvv ansible-core prints the playbook lines around a failed task ("Origin:"),
+    so a secret written literally into the playbook would show up there whatever
+    the module does; these runs keep the playbook free of secrets, so that any
+    secret found in the output came from the module.
     """
+    env: dict[str, str] = {}
+    if auth in ("token", "both"):
+        env["BIGIN_ACCESS_TOKEN"] = ACCESS_TOKEN
+    if auth in ("refresh", "both"):
+        env.update(BIGIN_CLIENT_ID=CLIENT_ID, BIGIN_CLIENT_SECRET=CLIENT_SECRET, BIGIN_REFRESH_TOKEN=REFRESH_TOKEN)
+    return {"auth": "none", "env": env, "defaults": {"api_domain": sim.url, "accounts_url": sim.url}}
+
+
+def _environment(tmp_path: t.Any, results_file: str) -> dict[str, str]:
+    """This process's environment without BIGIN_*/ANSIBLE_*, set up for this checkout and the results callback."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("BIGIN_", "ANSIBLE_"))}
+    environment.update({
+        "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+        "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
+        "ANSIBLE_CALLBACKS_ENABLED": "record_results",
+        "RECORD_RESULTS_FILE": results_file,
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+        "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+        "ANSIBLE_NOCOLOR": "1",
+        # The token cache lives in the test's tmp_path, so tests never share tokens.
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "HOME": os.environ.get("HOME", str(tmp_path)),
+    })
+    return environment
+
+
+def playbook_runner(tmp_path: t.Any, sim: BiginSimulator) -> t.Callable[..., PlayResult]:
+    """What the ``play`` fixture returns, for a given simulator (a test with another simulator makes its own)."""
 
     def run(tasks: list[dict[str, t.Any]], auth: str = "token", check: bool = False, diff: bool = False,
             verbosity: int = 0, env: dict[str, str] | None = None,
@@ -76,19 +125,7 @@ def play(tmp_path: t.Any, sim: BiginSimulator) -> t.Callable[..., PlayResult]:
         if results_file.exists():
             results_file.unlink()
         path.write_text(yaml.safe_dump(playbook, sort_keys=False))
-        environment = {k: v for k, v in os.environ.items() if not k.startswith(("BIGIN_", "ANSIBLE_"))}
-        environment.update({
-            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
-            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
-            "ANSIBLE_CALLBACKS_ENABLED": "record_results",
-            "RECORD_RESULTS_FILE": str(results_file),
-            "ANSIBLE_LOCALHOST_WARNING": "false",
-            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
-            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
-            "ANSIBLE_NOCOLOR": "1",
-            "XDG_CACHE_HOME": str(tmp_path / "cache"),
-            "HOME": os.environ.get("HOME", str(tmp_path)),
-        })
+        environment = _environment(tmp_path, str(results_file))
         environment.update(env or {})
         command = [ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", str(path)]
         if check:
@@ -101,6 +138,130 @@ def play(tmp_path: t.Any, sim: BiginSimulator) -> t.Callable[..., PlayResult]:
         return PlayResult(proc, str(results_file))
 
     return run
+
+
+@pytest.fixture
+def play(tmp_path: t.Any, sim: BiginSimulator) -> t.Callable[..., PlayResult]:
+    """Run tasks with the real ansible-playbook against ``sim``.
+
+    ``play(tasks, auth="token"|"refresh"|"both"|"none", check=False, diff=False,
+    verbosity=0, env=None, defaults=None)``; tasks is a list of task dicts.
+    """
+    return playbook_runner(tmp_path, sim)
+
+
+def run_on_hosts(tmp_path: t.Any, sim: BiginSimulator, hosts: dict[str, str], tasks: list[dict[str, t.Any]],
+                 forks: int) -> PlayResult:
+    """ansible-playbook on several local hosts (each with its own ``rid``), refresh credentials only."""
+    inventory = tmp_path / "hosts.yml"
+    inventory.write_text(yaml.safe_dump({"all": {"hosts": {
+        name: {"ansible_connection": "local", "ansible_python_interpreter": sys.executable, "rid": rid}
+        for name, rid in hosts.items()}}}))
+    playbook = tmp_path / "forks.yml"
+    playbook.write_text(yaml.safe_dump([{
+        "name": "forks", "hosts": "all", "gather_facts": False,
+        "module_defaults": {"group/zoho.bigin.all": connection(sim, "refresh")},
+        "tasks": tasks,
+    }], sort_keys=False))
+    results = str(tmp_path / "forks-results.jsonl")
+    proc = subprocess.run([ANSIBLE_PLAYBOOK, "-i", str(inventory), "-f", str(forks), str(playbook)],
+                          env=_environment(tmp_path, results), capture_output=True, text=True, timeout=300, check=False)
+    return PlayResult(proc, results)
+
+
+# -- tasks ---------------------------------------------------------------------------------------
+
+
+def photo_task(name: str, record_id: t.Any = None, state: str | None = "absent", ignore_errors: bool = True,
+               **options: t.Any) -> dict[str, t.Any]:
+    """A bigin_photo task on Contacts (options may name another module); ``state=None`` leaves the module's default."""
+    args: dict[str, t.Any] = {"module": "Contacts"}
+    if record_id is not None:
+        args["record_id"] = record_id
+    if state is not None:
+        args["state"] = state
+    args.update(options)
+    task: dict[str, t.Any] = {"name": name, PHOTO: args}
+    if ignore_errors:
+        task["ignore_errors"] = True
+    return task
+
+
+def info_task(name: str, record_id: t.Any, ignore_errors: bool = False, **options: t.Any) -> dict[str, t.Any]:
+    """A bigin_photo_info task on Contacts (options may name another module)."""
+    task = {"name": name, INFO: dict({"module": "Contacts", "record_id": record_id}, **options)}
+    if ignore_errors:
+        task["ignore_errors"] = True
+    return task
+
+
+# -- the simulator's state and log -----------------------------------------------------------
+
+
+def add_photos(sim: BiginSimulator, ids: t.Iterable[str], photo: bytes | None = PNG_RED, module: str = "Contacts") -> None:
+    """Add a record for each id, each with ``photo`` (None: without one)."""
+    for record_id in ids:
+        sim.add_record(module, record_id, photo=photo)
+
+
+def seed_records(sim: BiginSimulator, count: int, photo_every: int = 10, module: str = "Contacts",
+                 old_every: int = 2, base: int = 3000000200000) -> tuple[list[str], set[str]]:
+    """Records with fields; every ``photo_every``-th has PNG_RED. Returns (ids, ids with a photo)."""
+    ids, photos = [], set()
+    for i in range(count):
+        record_id = str(base + i)
+        has = photo_every > 0 and i % photo_every == 0
+        domain = "old.example" if i % old_every == 0 else "new.example"
+        sim.add_record(module, record_id, photo=PNG_RED if has else None, fields={
+            "First_Name": "F%d" % i, "Last_Name": "L%d" % i, "Email": "p%d@%s" % (i, domain),
+            "Account_Name": {"id": "3000000040001", "name": "Zylker"},
+            "Account_Name_Text": "Zylker", "Product_Name": "P%d" % i,
+        })
+        ids.append(record_id)
+        if has:
+            photos.add(record_id)
+    return ids, photos
+
+
+@pytest.fixture
+def search_sim(sim: BiginSimulator) -> BiginSimulator:
+    """The simulator, its access token also holding the search scope (criteria needs it)."""
+    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", SEARCH_SCOPE))
+    return sim
+
+
+def photo_path(record_id: str, module: str = "Contacts", version: str = "v2") -> str:
+    return "/bigin/%s/%s/%s/photo" % (version, module, record_id)
+
+
+def request_log(sim: BiginSimulator, kind: str = "api") -> list[tuple[str, str, int | None]]:
+    """The request log as (method, path, status); status None for a dropped connection."""
+    return [(e["method"], e["path"], e["status"]) for e in sim.requests if e["kind"] == kind]
+
+
+def methods(sim: BiginSimulator) -> collections.Counter:
+    """How many API requests of each method the simulator saw."""
+    return collections.Counter(e["method"] for e in sim.api_requests())
+
+
+def warnings_of(task: dict[str, t.Any]) -> list[str]:
+    return [str(w) for w in task.get("warnings") or []]
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_file(tmp_path: t.Any, name: str, data: bytes) -> str:
+    """Write ``data`` to ``tmp_path/name``; return the path as a string."""
+    target = tmp_path / name
+    target.write_bytes(data)
+    return str(target)
+
+
+def cache_dir(tmp_path: t.Any) -> str:
+    """The module's token cache directory under ``play`` (which sets XDG_CACHE_HOME to tmp_path/cache)."""
+    return os.path.join(str(tmp_path), "cache", "zoho.bigin")
 
 
 def assert_no_secrets(text: str) -> None:

@@ -1,30 +1,28 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""bigin_photo_export and restore with bigin_photo src=<directory>, through the real ansible-playbook.
+"""Exporting and restoring: bigin_photo_export, and bigin_photo with src=<directory>, through the real ansible-playbook.
 
-Records are selected by record_id here; the listing selections (all_records, criteria) are
-in test_export_selection.py.
+Exports selected by record_id and by listing (all_records, criteria): byte-identical round
+trips, incremental runs that rewrite nothing, a changed photo or type, prune, check mode, an
+interrupted export that the next run completes; restores from an export or a backup_dir; and
+what is refused before any request (a bad dest, a bad file in src, no selection option).
 """
 
 from __future__ import annotations
 
-import collections
-import hashlib
 import json
 import os
 import stat
 import typing as t
 
+import pytest
+
+from tests.conftest import ACCESS_TOKEN
+from tests.integration.conftest import EXPORT, PHOTO, SEARCH_SCOPE, add_photos, methods, photo_path, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
-EXPORT = "zoho.bigin.bigin_photo_export"
-PHOTO = "zoho.bigin.bigin_photo"
 BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
 MANIFEST = ".bigin-export.json"
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def rid(n: int) -> str:
@@ -54,10 +52,25 @@ def export(record_id: t.Any, dest: str, name: str = "export", **extra: t.Any) ->
     return {"name": name, EXPORT: args}
 
 
+def export_all(dest: str, name: str = "export", **extra: t.Any) -> dict[str, t.Any]:
+    args = {"module": "Contacts", "all_records": True, "dest": dest}
+    args.update(extra)
+    return {"name": name, EXPORT: args}
+
+
 def restore(record_id: t.Any, src: str, name: str = "restore", **extra: t.Any) -> dict[str, t.Any]:
     args = {"module": "Contacts", "record_id": record_id, "src": src}
     args.update(extra)
     return {"name": name, PHOTO: args}
+
+
+def source_dir(tmp_path: t.Any, name: str, contents: dict[str, bytes]) -> str:
+    """A new directory ``tmp_path/name`` holding the files ``contents`` (file name -> bytes)."""
+    directory = tmp_path / name
+    directory.mkdir()
+    for file_name, data in contents.items():
+        (directory / file_name).write_bytes(data)
+    return str(directory)
 
 
 def files(dest: str) -> dict[str, bytes]:
@@ -74,12 +87,19 @@ def snapshot(dest: str) -> dict[str, tuple[int, int]]:
             for name in os.listdir(dest)}
 
 
-def methods(sim: BiginSimulator) -> collections.Counter:
-    return collections.Counter(e["method"] for e in sim.api_requests())
-
-
 def mode(path: str) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def photo_gets(sim: BiginSimulator) -> list[str]:
+    return [e["path"] for e in sim.api_requests("GET") if e["path"].endswith("/photo")]
+
+
+def listings(sim: BiginSimulator) -> list[str]:
+    return [e["path"] for e in sim.api_requests("GET") if not e["path"].endswith("/photo")]
+
+
+# -- exports selected by record_id -----------------------------------------------------------------
 
 
 def test_round_trip_by_record_ids_is_byte_identical(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
@@ -290,6 +310,118 @@ def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
         assert files(dest)["Contacts-%s.%s" % (record_id, ext_of(photos[record_id]))] == photos[record_id]  # type: ignore
 
 
+# -- exports selected by a listing (all_records, criteria) -----------------------------------------
+
+
+def test_round_trip_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim)
+    dest = str(tmp_path / "export")
+    result = play([export_all(dest)])
+    assert result.rc == 0, result.output
+    assert len(listings(sim)) == 1 and len(photo_gets(sim)) == 40  # records without a photo cost nothing
+    records = {r["record_id"]: r for r in result.task()["records"]}
+    assert set(records) == set(photos)
+    assert all(records[r]["present"] is (d is not None) for r, d in photos.items())
+    expected = {"Contacts-%s.%s" % (r, ext_of(d)): d for r, d in photos.items() if d}
+    assert {n: d for n, d in files(dest).items() if n != MANIFEST} == expected
+
+    result = play([
+        {"name": "delete every photo", PHOTO: {"module": "Contacts", "all_records": True, "state": "absent"}},
+        {"name": "restore every photo in dest", PHOTO: {"module": "Contacts", "src": dest}},
+    ])
+    assert result.rc == 0, result.output
+    assert sorted(r["record_id"] for r in result.tasks[1]["records"]) == sorted(r for r, d in photos.items() if d)
+    for record_id, data in photos.items():
+        assert sim.photo("Contacts", record_id) == data, record_id
+
+
+def test_incremental_exports_cost_only_the_listing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim)
+    dest = str(tmp_path / "export")
+    assert play([export_all(dest, "first")]).rc == 0
+    before = snapshot(dest)
+    sim.clear_log()
+
+    second = play([export_all(dest, "second")])
+    assert second.rc == 0, second.output
+    assert second.task()["changed"] is False
+    # Only the listing (60 records: one page); not one photo GET, nothing else.
+    assert len(listings(sim)) == 1 and photo_gets(sim) == []
+    assert len(sim.api_requests()) == 1
+    assert second.task()["api_calls"]["total"] == 1 and second.task()["api_calls"]["by_method"]["GET"] == 1
+    assert second.task()["written"] == [] and second.task()["removed"] == []
+    assert snapshot(dest) == before
+
+    changed_id = rid(5)
+    sim.set_photo("Contacts", changed_id, photos[rid(6)] + b"#replaced")  # type: ignore[operator]
+    sim.clear_log()
+    third = play([export_all(dest, "third")])
+    assert third.rc == 0, third.output
+    assert third.task()["changed"] is True
+    assert len(listings(sim)) == 1
+    assert photo_gets(sim) == ["/bigin/v2/Contacts/%s/photo" % changed_id]
+    assert len(sim.api_requests()) == 2 and third.task()["api_calls"]["total"] == 2
+    assert third.task()["written"] == [os.path.join(dest, "Contacts-%s.%s" % (changed_id, ext_of(photos[rid(6)])))]  # type: ignore[arg-type]
+    assert [r["record_id"] for r in third.task()["records"] if r["changed"]] == [changed_id]
+    after = snapshot(dest)
+    rewritten = {n for n in after if n != MANIFEST and after[n] != before.get(n)}
+    assert rewritten == {"Contacts-%s.%s" % (changed_id, ext_of(photos[rid(6)]))}  # type: ignore[arg-type]
+
+
+def test_interrupted_export_is_completed_by_the_next_listing_run(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim, total=10, with_photo=8)
+    dest = str(tmp_path / "export")
+    sim.inject_drop(count=3, method="GET", path_contains="/photo")
+    first = play([export_all(dest, max_retries=0, concurrency=1)])
+    assert first.rc != 0
+    failed = sorted(r["record_id"] for r in first.task()["records"] if "error" in r)
+    assert len(failed) == 3
+    assert all(n == MANIFEST or n.startswith("Contacts-") for n in os.listdir(dest))
+    sim.clear_log()
+    second = play([export_all(dest)])
+    assert second.rc == 0, second.output
+    assert sorted(p.split("/")[-2] for p in photo_gets(sim)) == failed
+    assert {n: d for n, d in files(dest).items() if n != MANIFEST} == {
+        "Contacts-%s.%s" % (r, ext_of(d)): d for r, d in photos.items() if d}
+
+
+def test_prune_and_check_mode_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim, total=10, with_photo=8)
+    dest = str(tmp_path / "export")
+    assert play([export_all(dest)]).rc == 0
+    gone = [rid(2), rid(3)]
+    for record_id in gone:
+        sim.set_photo("Contacts", record_id, None)
+    before = snapshot(dest)
+    sim.clear_log()
+    check = play([export_all(dest, prune=True)], check=True)
+    assert check.rc == 0 and snapshot(dest) == before and photo_gets(sim) == []
+    result = play([export_all(dest, prune=True)])
+    assert result.rc == 0, result.output
+    assert sorted(result.task()["removed"]) == sorted(check.task()["removed"]) == sorted(
+        os.path.join(dest, "Contacts-%s.%s" % (r, ext_of(photos[r]))) for r in gone)  # type: ignore[arg-type]
+    assert photo_gets(sim) == []
+
+
+def test_criteria_export_reads_only_the_matching_photos(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", SEARCH_SCOPE))  # search needs its own scope
+    photos = {rid(n): (PNG_RED + b"#%d" % n if n < 4 else None) for n in range(6)}
+    for n in range(6):  # Smith: two with a photo, one without
+        sim.add_record("Contacts", rid(n), photo=photos[rid(n)], fields={"Last_Name": "Smith" if n % 2 else "Jones"})
+    wanted = [rid(1), rid(3)]
+    dest = str(tmp_path / "export")
+    criteria = "(Last_Name:equals:Smith)"
+    result = play([{"name": "export by criteria", EXPORT: {"module": "Contacts", "criteria": criteria, "dest": dest}}])
+    assert result.rc == 0, result.output
+    assert sorted(r["record_id"] for r in result.task()["records"]) == wanted + [rid(5)]
+    assert [p.endswith("/search") for p in listings(sim)] == [True]
+    assert sorted(p.split("/")[-2] for p in photo_gets(sim)) == wanted
+    assert set(files(dest)) == {MANIFEST} | {"Contacts-%s.%s" % (r, ext_of(photos[r])) for r in wanted}  # type: ignore[arg-type]
+
+
+# -- restores --------------------------------------------------------------------------------------
+
+
 def test_restore_from_backup_dir_takes_the_newest_backup(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     a, b, c = rid(1), rid(2), rid(3)
     sim.add_record("Contacts", a, photo=PNG_RED)
@@ -360,6 +492,21 @@ def test_every_file_is_checked_before_any_request(sim: BiginSimulator, play: t.A
     assert sim.photo("Contacts", a) is None
 
 
+def test_restore_without_selection_from_backup_dir(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    photos = seed(sim, total=5, with_photo=4)
+    backups = str(tmp_path / "backups")
+    delete = {"module": "Contacts", "all_records": True, "state": "absent", "backup_dir": backups}
+    result = play([{"name": "delete", PHOTO: delete},
+                   {"name": "restore", PHOTO: {"module": "Contacts", "src": backups}}])
+    assert result.rc == 0, result.output
+    assert len(result.tasks[1]["records"]) == 4
+    for record_id, data in photos.items():
+        assert sim.photo("Contacts", record_id) == data
+
+
+# -- refused before any request, or failing one record -------------------------------------------
+
+
 def test_bad_dest_and_failed_record(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     a, unknown = rid(1), rid(2)
     sim.add_record("Contacts", a, photo=PNG_RED)
@@ -378,17 +525,52 @@ def test_bad_dest_and_failed_record(sim: BiginSimulator, play: t.Any, tmp_path: 
     assert set(files(dest)) == {"Contacts-%s.png" % a, MANIFEST}
 
 
-def test_documentation_renders() -> None:
-    from tests.integration.test_docs import ansible_doc  # pylint: disable=import-outside-toplevel
+def test_bad_dest_fails_before_the_listing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    seed(sim, total=3, with_photo=2)
+    not_dir = tmp_path / "file"
+    not_dir.write_bytes(b"x")
+    result = play([export_all(str(not_dir))])
+    assert result.rc != 0 and "dest:" in result.task()["msg"] and "not a directory" in result.task()["msg"]
+    assert sim.api_requests() == [] and result.task()["api_calls"]["total"] == 0
 
-    proc = ansible_doc("--json", "zoho.bigin.bigin_photo_export", "zoho.bigin.bigin_photo")
-    assert proc.returncode == 0, proc.stderr
-    docs = json.loads(proc.stdout)
-    doc = docs["zoho.bigin.bigin_photo_export"]["doc"]
-    assert {"dest", "prune", "module", "record_id", "access_token"} <= set(doc["options"])
-    assert doc["options"]["dest"]["required"] is True and doc["options"]["prune"]["default"] is False
-    assert doc["attributes"]["action_group"]["membership"] == ["zoho.bigin.all"]
-    assert doc["attributes"]["check_mode"]["support"] == "full"
-    assert {"records", "written", "removed"} <= set(docs["zoho.bigin.bigin_photo_export"]["return"])
-    src = " ".join(docs["zoho.bigin.bigin_photo"]["doc"]["options"]["src"]["description"])
-    assert "directory" in src and "NO_SOURCE_FILE" in src
+
+@pytest.mark.parametrize("module,options", [
+    (PHOTO, {"state": "absent"}),
+    (PHOTO, {"state": "present", "src": "FILE"}),
+    (PHOTO, {"state": "absent", "src": "DIR"}),  # src is ignored with absent, so it names no records
+    (EXPORT, {"dest": "DIR"}),
+])
+def test_no_selection_option_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
+                                                           module: str, options: dict[str, t.Any]) -> None:
+    photos = seed(sim, total=3, with_photo=2)
+    src = tmp_path / "src"
+    src.mkdir()
+    for record_id, data in photos.items():
+        if data:
+            (src / ("Contacts-%s.%s" % (record_id, ext_of(data)))).write_bytes(data)
+    single = src / ("Contacts-%s.%s" % (rid(1), ext_of(photos[rid(1)])))  # type: ignore[arg-type]
+    paths = {"FILE": str(single), "DIR": str(src)}
+    args = dict({"module": "Contacts"}, **{k: paths.get(v, v) for k, v in options.items()})
+    result = play([{"name": "no selection", module: args}])
+    assert result.rc != 0
+    msg = result.task()["msg"]
+    assert all(word in msg for word in ("record_id", "criteria", "all_records")), msg
+    assert sim.api_requests() == [] and sim.token_requests() == []
+    assert all(sim.photo("Contacts", r) == d for r, d in photos.items())
+
+
+def test_restore_without_selection_checks_every_file_before_any_request(sim: BiginSimulator, play: t.Any,
+                                                                        tmp_path: t.Any) -> None:
+    photos = seed(sim, total=4, with_photo=4)
+    src = tmp_path / "src"
+    src.mkdir()
+    for record_id, data in photos.items():
+        (src / ("Contacts-%s.%s" % (record_id, ext_of(data)))).write_bytes(data)  # type: ignore[arg-type]
+    bad = "Contacts-%s.png" % rid(3)
+    (src / ("Contacts-%s.%s" % (rid(3), ext_of(photos[rid(3)])))).unlink()  # type: ignore[arg-type]
+    (src / bad).write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 8)  # a PNG signature and a truncated header
+    for args in ({"module": "Contacts", "src": str(src)}, {"module": "Contacts", "src": str(src), "all_records": True}):
+        result = play([{"name": "restore", PHOTO: args}])
+        assert result.rc != 0
+        assert bad in result.task()["msg"] and "corrupt PNG" in result.task()["msg"], result.task()["msg"]
+        assert sim.api_requests() == []

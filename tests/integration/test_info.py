@@ -1,30 +1,37 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""bigin_photo_info through the real ansible-playbook: facts of present and absent photos, read-only."""
+"""Reading: bigin_photo_info (the facts of present and absent photos) and bigin_record_info (record
+fields), through the real ansible-playbook; both read only.
+
+Their listing selections (criteria, all_records) are in test_select.py.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import typing as t
 
+import pytest
+
+from tests.integration.conftest import C1, C2, C3, C4, INFO, RECORD_INFO, info_task, photo_path, seed_records, sha
 from tests.simulator.bigin_simulator import GIF_MIN, JPEG_MIN, PNG_RED, BiginSimulator
 
-INFO = "zoho.bigin.bigin_photo_info"
-C1, C2, C3, C4 = "3000000038001", "3000000038002", "3000000038003", "3000000038004"
 A1 = "3000000040001"
 UNKNOWN = "3999999999999"
 # A photo larger than what is read when only presence matters: its facts still come from all its bytes.
 BIG_PNG = PNG_RED + bytes(range(256)) * 1024
 
 
+# -- bigin_photo_info ----------------------------------------------------------------------------
+
+
 def facts(module: str, record_id: str, data: bytes | None, content_type: str = "") -> dict[str, t.Any]:
     if data is None:
         return {"module": module, "record_id": record_id, "present": False}
     return {"module": module, "record_id": record_id, "present": True, "size": len(data),
-            "sha256": hashlib.sha256(data).hexdigest(), "content_type": content_type}
+            "sha256": sha(data), "content_type": content_type}
 
 
-def test_info_reports_photo_facts_read_only(sim: BiginSimulator, play: t.Any) -> None:
+def test_photo_info_reports_photo_facts_and_changes_nothing(sim: BiginSimulator, play: t.Any) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.add_record("Contacts", C2, photo=JPEG_MIN)
     sim.add_record("Contacts", C3)
@@ -33,12 +40,12 @@ def test_info_reports_photo_facts_read_only(sim: BiginSimulator, play: t.Any) ->
     contacts = {"module": "contacts", "record_id": [C1, C2, C3, C4]}
     result = play([
         {"name": "contacts", INFO: contacts},
-        {"name": "companies", INFO: {"module": "Companies", "record_id": A1}},
-        {"name": "unknown", INFO: {"module": "Contacts", "record_id": [C1, UNKNOWN]}, "ignore_errors": True},
+        info_task("companies", A1, module="Companies"),
+        info_task("unknown", [C1, UNKNOWN], ignore_errors=True),
         {"name": "check mode", INFO: contacts, "check_mode": True},
     ])
 
-    by_name = {task["_task"]: task for task in result.tasks}
+    by_name = result.by_name()
     expected_contacts = [
         facts("Contacts", C1, PNG_RED, "image/png"),
         facts("Contacts", C2, JPEG_MIN, "image/jpeg"),
@@ -65,6 +72,52 @@ def test_info_reports_photo_facts_read_only(sim: BiginSimulator, play: t.Any) ->
     log = sim.api_requests()
     assert {e["method"] for e in log} == {"GET"}
     assert len(log) == 4 + 1 + 2 + 4
-    assert [e["path"] for e in log if A1 in e["path"]] == ["/bigin/v2/Accounts/%s/photo" % A1]
+    assert [e["path"] for e in log if A1 in e["path"]] == [photo_path(A1, "Accounts")]
     assert sim.photo("Contacts", C1) == PNG_RED and sim.photo("Accounts", A1) == GIF_MIN
     assert sim.photo_count() == 4
+
+
+# -- bigin_record_info ---------------------------------------------------------------------------
+
+
+def test_record_info_gives_fields_lookups_and_unknown_ids(sim: BiginSimulator, play: t.Any) -> None:
+    ids, _photos = seed_records(sim, 3, photo_every=2)
+    unknown = "3000000999999"
+    result = play([{RECORD_INFO: {
+        "module": "Contacts", "record_id": [ids[2], unknown, ids[1]], "fields": ["Last_Name", "Account_Name"]}}])
+    assert result.rc == 0, result.output
+    task = result.task()
+    assert task["changed"] is False
+    assert task["records"] == [
+        {"id": ids[2], "found": True, "has_photo": True, "Last_Name": "L2",
+         "Account_Name": {"id": "3000000040001", "name": "Zylker"}},
+        {"id": unknown, "found": False, "has_photo": None},
+        {"id": ids[1], "found": True, "has_photo": False, "Last_Name": "L1",
+         "Account_Name": {"id": "3000000040001", "name": "Zylker"}},
+    ]
+    requests = sim.api_requests()
+    # One GET per id (concurrently: any order), no listing.
+    assert sorted(e["path"] for e in requests) == sorted("/bigin/v2/Contacts/" + i for i in (ids[2], unknown, ids[1]))
+    assert all(e["query"]["fields"] == "id,Record_Image,Last_Name,Account_Name" for e in requests)
+
+
+def test_record_info_reads_the_default_fields(sim: BiginSimulator, play: t.Any) -> None:
+    seed_records(sim, 2, module="Products")
+    result = play([{RECORD_INFO: {"module": "Products", "all_records": True}}], check=True)
+    assert result.rc == 0, result.output
+    (entry,) = sim.api_requests()
+    assert entry["query"]["fields"] == "id,Record_Image,Product_Name"
+    assert [set(r) for r in result.task()["records"]] == [{"id", "found", "has_photo", "Product_Name"}] * 2
+
+
+@pytest.mark.parametrize("fields,words", [
+    (["Last_Name", "1bad"], ["fields", "'1bad'"]),
+    (["F%d" % i for i in range(49)], ["fields", "49", "48"]),
+    (["Last Name"], ["fields", "Last Name"]),
+])
+def test_bad_fields_are_refused_before_any_request(sim: BiginSimulator, play: t.Any, fields: list[str], words: list[str]) -> None:
+    seed_records(sim, 2)
+    result = play([{RECORD_INFO: {"module": "Contacts", "all_records": True, "fields": fields}}])
+    assert result.rc != 0
+    assert all(word in result.task()["msg"] for word in words), result.task()["msg"]
+    assert sim.requests == []
