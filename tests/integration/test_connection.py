@@ -1,6 +1,7 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""HTTPS with a CA bundle of one's own (ca_path) and through a proxy, against the simulator's TLS mode.
+"""The connection: HTTPS with a CA bundle of one's own (ca_path, BIGIN_CA_PATH, validate_certs) and
+through a proxy (HTTPS_PROXY, NO_PROXY), against the simulator's TLS mode.
 
 The simulator's certificate is made at test time, self-signed for 127.0.0.1 and localhost: the default
 trust store rejects it, as it would a corporate TLS-inspection root that is not installed.
@@ -17,12 +18,14 @@ import typing as t
 
 import pytest
 
-from tests.integration.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, assert_no_secrets
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
+from tests.integration.conftest import C1, C2, PlayResult, add_photos, assert_no_secrets, photo_task, playbook_runner
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.tls import make_certificate
 
-PHOTO = "zoho.bigin.bigin_photo"
-C1, C2 = "3000000082001", "3000000082002"
+# A failure stops the play: these tests look at its return code.
+DELETE_C1 = photo_task("delete", C1, ignore_errors=False)
+DELETE_C2 = photo_task("delete", C2, ignore_errors=False)
 
 
 @pytest.fixture
@@ -35,18 +38,19 @@ def certs(tmp_path: t.Any) -> dict[str, str]:
 
 
 @pytest.fixture
-def sim(certs: dict[str, str]) -> t.Iterator[BiginSimulator]:
-    """The simulator over HTTPS (the ``play`` fixture uses this one in this file)."""
+def tls_sim(certs: dict[str, str]) -> t.Iterator[BiginSimulator]:
+    """The simulator over HTTPS, with two contacts that have a photo."""
     with BiginSimulator(tls_certfile=certs["cert"], tls_keyfile=certs["key"]) as simulator:
         simulator.add_token(ACCESS_TOKEN)
         simulator.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
-        simulator.add_record("Contacts", C1, PNG_RED)
-        simulator.add_record("Contacts", C2, PNG_RED)
+        add_photos(simulator, [C1, C2])
         yield simulator
 
 
-def delete(record_id: str, **extra: t.Any) -> dict[str, t.Any]:
-    return {"name": "delete", PHOTO: dict({"module": "Contacts", "record_id": record_id, "state": "absent"}, **extra)}
+@pytest.fixture
+def tls_play(tmp_path: t.Any, tls_sim: BiginSimulator) -> t.Callable[..., PlayResult]:
+    """``play`` against ``tls_sim``."""
+    return playbook_runner(tmp_path, tls_sim)
 
 
 def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
@@ -56,56 +60,56 @@ def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
     return condition()
 
 
-def test_untrusted_certificate_fails_clearly(sim: BiginSimulator, play: t.Any) -> None:
-    assert sim.url.startswith("https://127.0.0.1:")
-    result = play([delete(C1)])
+def test_untrusted_certificate_fails_clearly(tls_sim: BiginSimulator, tls_play: t.Any) -> None:
+    assert tls_sim.url.startswith("https://127.0.0.1:")
+    result = tls_play([DELETE_C1])
     assert result.rc != 0
     task = result.task()
     assert task["_status"] == "failed"
     assert "TLS certificate verification failed" in task["msg"] and "ca_path" in task["msg"]
-    assert wait_for(lambda: sim.tls_handshake_failures == 1)  # one attempt, not retried
-    assert sim.requests == [] and sim.photo("Contacts", C1) == PNG_RED
+    assert wait_for(lambda: tls_sim.tls_handshake_failures == 1)  # one attempt, not retried
+    assert tls_sim.requests == [] and tls_sim.photo("Contacts", C1) == PNG_RED
     assert task["api_calls"]["total"] == 1
 
 
-def test_ca_path_trusts_the_certificate(sim: BiginSimulator, play: t.Any, certs: dict[str, str]) -> None:
+def test_ca_path_trusts_the_certificate(tls_sim: BiginSimulator, tls_play: t.Any, certs: dict[str, str]) -> None:
     # Refresh credentials: the accounts server is reached over HTTPS with the same bundle.
-    result = play([delete(C1)], auth="refresh", defaults={"ca_path": certs["cert"]})
+    result = tls_play([DELETE_C1], auth="refresh", defaults={"ca_path": certs["cert"]})
     assert result.rc == 0, result.output
     assert result.task()["changed"] is True
-    assert sim.photo("Contacts", C1) is None
-    assert len(sim.token_requests()) == 1 and sim.tls_handshake_failures == 0
+    assert tls_sim.photo("Contacts", C1) is None
+    assert len(tls_sim.token_requests()) == 1 and tls_sim.tls_handshake_failures == 0
     assert result.task()["api_calls"] == {"total": 2, "by_method": {"GET": 1, "POST": 0, "DELETE": 1},
                                           "token_refreshes": 1}
     assert_no_secrets(result.output)
 
 
 @pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
-def test_ca_path_from_the_environment_wins_over_other_bundles(sim: BiginSimulator, play: t.Any,
+def test_ca_path_from_the_environment_wins_over_other_bundles(tls_sim: BiginSimulator, tls_play: t.Any,
                                                               certs: dict[str, str], variable: str) -> None:
     env = {"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": "", variable: certs["other"], "BIGIN_CA_PATH": certs["cert"]}
-    result = play([delete(C1)], env=env)
+    result = tls_play([DELETE_C1], env=env)
     assert result.rc == 0, result.output
-    assert sim.photo("Contacts", C1) is None
+    assert tls_sim.photo("Contacts", C1) is None
     # And the variable was really in force: without ca_path it decides, and rejects the simulator.
     del env["BIGIN_CA_PATH"]
-    result = play([delete(C2)], env=env)
+    result = tls_play([DELETE_C2], env=env)
     assert result.rc != 0 and "TLS certificate verification failed" in result.task()["msg"]
-    assert sim.photo("Contacts", C2) == PNG_RED
+    assert tls_sim.photo("Contacts", C2) == PNG_RED
 
 
-def test_validate_certs_false_ignores_a_bad_ca_path(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
-    result = play([delete(C1)], defaults={"validate_certs": False, "ca_path": str(tmp_path / "missing.pem")})
+def test_validate_certs_false_ignores_a_bad_ca_path(tls_sim: BiginSimulator, tls_play: t.Any, tmp_path: t.Any) -> None:
+    result = tls_play([DELETE_C1], defaults={"validate_certs": False, "ca_path": str(tmp_path / "missing.pem")})
     assert result.rc == 0, result.output
-    assert sim.photo("Contacts", C1) is None
+    assert tls_sim.photo("Contacts", C1) is None
 
 
-def test_bad_ca_path_fails_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+def test_bad_ca_path_fails_before_any_request(tls_sim: BiginSimulator, tls_play: t.Any, tmp_path: t.Any) -> None:
     missing = str(tmp_path / "missing.pem")
-    result = play([delete(C1)], defaults={"ca_path": missing})
+    result = tls_play([DELETE_C1], defaults={"ca_path": missing})
     assert result.rc != 0
     assert result.task()["msg"] == "ca_path: %r does not exist" % missing
-    assert sim.requests == [] and sim.tls_handshake_failures == 0
+    assert tls_sim.requests == [] and tls_sim.tls_handshake_failures == 0
 
 
 class _ConnectProxy(socketserver.ThreadingTCPServer):
@@ -158,20 +162,20 @@ def proxy() -> t.Iterator[_ConnectProxy]:
         thread.join(5)
 
 
-def test_https_proxy_and_no_proxy_are_honoured(sim: BiginSimulator, play: t.Any, certs: dict[str, str],
+def test_https_proxy_and_no_proxy_are_honoured(tls_sim: BiginSimulator, tls_play: t.Any, certs: dict[str, str],
                                                proxy: _ConnectProxy) -> None:
     proxy_url = "http://127.0.0.1:%d" % proxy.server_address[1]
     env = {"HTTPS_PROXY": proxy_url, "https_proxy": proxy_url, "NO_PROXY": "", "no_proxy": ""}
-    result = play([delete(C1)], auth="refresh", defaults={"ca_path": certs["cert"]}, env=env)
+    result = tls_play([DELETE_C1], auth="refresh", defaults={"ca_path": certs["cert"]}, env=env)
     assert result.rc == 0, result.output
-    assert sim.photo("Contacts", C1) is None
+    assert tls_sim.photo("Contacts", C1) is None
     # The token request and the API requests all went through the tunnel (one per connection).
-    assert proxy.targets and set(proxy.targets) == {"127.0.0.1:%d" % sim.port}
-    assert len(sim.token_requests()) == 1 and len(sim.api_requests()) == 2
+    assert proxy.targets and set(proxy.targets) == {"127.0.0.1:%d" % tls_sim.port}
+    assert len(tls_sim.token_requests()) == 1 and len(tls_sim.api_requests()) == 2
 
     tunnelled = len(proxy.targets)
     env.update(NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
-    result = play([delete(C2)], defaults={"ca_path": certs["cert"]}, env=env)
+    result = tls_play([DELETE_C2], defaults={"ca_path": certs["cert"]}, env=env)
     assert result.rc == 0, result.output
-    assert sim.photo("Contacts", C2) is None
+    assert tls_sim.photo("Contacts", C2) is None
     assert len(proxy.targets) == tunnelled  # reached directly

@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ansible-doc renders both modules completely: options, attributes, examples and return values."""
+"""ansible-doc renders every module completely: options, attributes, examples and return values."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ def ansible_doc(*args: str) -> subprocess.CompletedProcess:
 @pytest.fixture(scope="module")
 def docs() -> dict[str, t.Any]:
     proc = ansible_doc("--json", "zoho.bigin.bigin_photo", "zoho.bigin.bigin_photo_info",
-                       "zoho.bigin.bigin_record_info")
+                       "zoho.bigin.bigin_record_info", "zoho.bigin.bigin_photo_export")
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
@@ -68,3 +68,14 @@ def test_photo_examples_cover_the_documented_scenarios(docs: dict[str, t.Any]) -
     assert any(p.get("state") == "absent" and "backup_dir" in p for p in photo), "backup then delete"
     defaults = [entry["module_defaults"]["group/zoho.bigin.all"] for entry in examples if "module_defaults" in entry]
     assert defaults and {"client_id", "client_secret", "refresh_token"} <= set(defaults[0]), "module_defaults"
+
+
+def test_export_options_and_the_restore_source_are_documented(docs: dict[str, t.Any]) -> None:
+    doc = docs["zoho.bigin.bigin_photo_export"]["doc"]
+    assert {"dest", "prune", "module", "record_id", "access_token"} <= set(doc["options"])
+    assert doc["options"]["dest"]["required"] is True and doc["options"]["prune"]["default"] is False
+    assert doc["attributes"]["action_group"]["membership"] == ["zoho.bigin.all"]
+    assert doc["attributes"]["check_mode"]["support"] == "full"
+    assert {"records", "written", "removed"} <= set(docs["zoho.bigin.bigin_photo_export"]["return"])
+    src = " ".join(docs["zoho.bigin.bigin_photo"]["doc"]["options"]["src"]["description"])
+    assert "directory" in src and "NO_SOURCE_FILE" in src

@@ -1,16 +1,42 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""API errors through the real ansible-playbook: every error of the Delete Photo API page gives its
-documented message and resolution; unknown and non-JSON answers; one failing record among several."""
+"""Errors through the real ansible-playbook: what the user is told, and that nothing else happens.
+
+Every error of the Delete Photo API page gives its documented message and resolution (plain or
+wrapped in ``data``); unknown codes and answers that are not JSON give a short, safe message;
+one failing record among several fails alone; OAUTH_SCOPE_MISMATCH names the scope the failed
+request needed; and bad input is refused before any request, naming the option and the problem.
+"""
 
 from __future__ import annotations
 
+import os
+import struct
+import subprocess
 import typing as t
+import zlib
 
-from tests.integration.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
-from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
+import pytest
 
-PHOTO = "zoho.bigin.bigin_photo"
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN
+from tests.integration.conftest import (
+    C1,
+    C2,
+    PHOTO,
+    SEARCH_SCOPE,
+    PlayResult,
+    assert_no_secrets,
+    info_task,
+    photo_path,
+    photo_task,
+    request_log,
+    secrets_from_env,
+    seed_records,
+)
+from tests.simulator.bigin_simulator import GIF_MIN, PNG_BLUE, PNG_RED, BiginSimulator
+
+
+# -- the documented errors of the Delete Photo API ---------------------------------------------------
 
 # Transcribed from the "Possible Errors" section of the Delete Photo API page (the seed):
 # key -> (code, HTTP status, message, resolution).
@@ -51,7 +77,7 @@ DOCUMENTED = {
 
 SCOPED_TOKEN = "1000.READ-ONLY-contacts.token"
 # One record per error case (each case gets its own record, so the log tells them apart).
-IDS = {
+ERROR_IDS = {
     "INVALID_MODULE": "4000000000001",
     "INVALID_MODULE_UNSUPPORTED": "4000000000002",
     "INVALID_URL_PATTERN": "4000000000003",
@@ -65,29 +91,28 @@ IDS = {
 }
 
 
-def delete(key: str, module: str = "Contacts", **extra: t.Any) -> dict[str, t.Any]:
-    args = {"module": module, "record_id": IDS[key], "state": "absent"}
-    args.update(extra)
-    return {"name": key, PHOTO: args, "ignore_errors": True}
+def delete(key: str, **extra: t.Any) -> dict[str, t.Any]:
+    """The delete task that meets the error ``key``."""
+    return photo_task(key, ERROR_IDS[key], **extra)
 
 
 def seed_errors(sim: BiginSimulator) -> None:
     """Put the org in the state where each seed error (but AUTHORIZATION_FAILED) is met by one task."""
-    sim.add_record("Products", IDS["INVALID_MODULE"], photo=PNG_RED)
+    sim.add_record("Products", ERROR_IDS["INVALID_MODULE"], photo=PNG_RED)
     sim.disable_module("Products")  # not enabled in this org: "The module name given seems to be invalid"
-    sim.add_record("Accounts", IDS["INVALID_MODULE_UNSUPPORTED"], photo=PNG_RED)
+    sim.add_record("Accounts", ERROR_IDS["INVALID_MODULE_UNSUPPORTED"], photo=PNG_RED)
     sim.mark_unsupported("Accounts")
-    sim.add_record("Contacts", IDS["INVALID_URL_PATTERN"], photo=PNG_RED)
+    sim.add_record("Contacts", ERROR_IDS["INVALID_URL_PATTERN"], photo=PNG_RED)
     sim.add_token(SCOPED_TOKEN, scopes=["ZohoBigin.modules.contacts.READ"])
-    sim.add_record("Contacts", IDS["OAUTH_SCOPE_MISMATCH"], photo=PNG_RED)
+    sim.add_record("Contacts", ERROR_IDS["OAUTH_SCOPE_MISMATCH"], photo=PNG_RED)
     sim.set_permission(delete_images=False)
-    sim.add_record("Contacts", IDS["NO_PERMISSION"], photo=PNG_RED)
-    sim.add_record("Contacts", IDS["INTERNAL_ERROR"], photo=PNG_RED)
-    sim.inject_error("INTERNAL_ERROR", path_contains="/%s/" % IDS["INTERNAL_ERROR"])
-    sim.add_record("Contacts", IDS["INVALID_REQUEST_METHOD"], photo=PNG_RED)
-    sim.inject_error("INVALID_REQUEST_METHOD", method="DELETE", path_contains="/%s/" % IDS["INVALID_REQUEST_METHOD"])
-    sim.add_record("Contacts", IDS["RECORD_LOCKED"])
-    sim.lock_record("Contacts", IDS["RECORD_LOCKED"])
+    sim.add_record("Contacts", ERROR_IDS["NO_PERMISSION"], photo=PNG_RED)
+    sim.add_record("Contacts", ERROR_IDS["INTERNAL_ERROR"], photo=PNG_RED)
+    sim.inject_error("INTERNAL_ERROR", path_contains="/%s/" % ERROR_IDS["INTERNAL_ERROR"])
+    sim.add_record("Contacts", ERROR_IDS["INVALID_REQUEST_METHOD"], photo=PNG_RED)
+    sim.inject_error("INVALID_REQUEST_METHOD", method="DELETE", path_contains="/%s/" % ERROR_IDS["INVALID_REQUEST_METHOD"])
+    sim.add_record("Contacts", ERROR_IDS["RECORD_LOCKED"])
+    sim.lock_record("Contacts", ERROR_IDS["RECORD_LOCKED"])
 
 
 def error_tasks(sim: BiginSimulator, src: str) -> list[dict[str, t.Any]]:
@@ -100,8 +125,7 @@ def error_tasks(sim: BiginSimulator, src: str) -> list[dict[str, t.Any]]:
         delete("INTERNAL_ERROR", max_retries=0),
         delete("INVALID_REQUEST_METHOD"),
         delete("INVALID_DATA"),
-        {"name": "RECORD_LOCKED", PHOTO: {"module": "Contacts", "record_id": IDS["RECORD_LOCKED"], "src": src},
-         "ignore_errors": True},
+        photo_task("RECORD_LOCKED", ERROR_IDS["RECORD_LOCKED"], state=None, src=src),
     ]
 
 
@@ -150,15 +174,15 @@ def test_every_documented_error_gives_its_message_wrapped_or_not(
         if key == "AUTHORIZATION_FAILED":
             continue
         code, status = DOCUMENTED[key][:2]
-        hits = [e for e in log if "/%s/" % IDS[key] in e["path"]]
+        hits = [e for e in log if "/%s/" % ERROR_IDS[key] in e["path"]]
         assert hits and (hits[-1]["status"], hits[-1]["code"]) == (status, code), (key, hits)
-    url_hits = [e for e in log if IDS["INVALID_URL_PATTERN"] in e["path"]]
-    assert [e["path"] for e in url_hits] == ["/crm/bigin/v2/Contacts/%s/photo" % IDS["INVALID_URL_PATTERN"]]
-    assert len([e for e in log if IDS["INTERNAL_ERROR"] in e["path"]]) == 1  # max_retries 0: no retry
+    url_hits = [e for e in log if ERROR_IDS["INVALID_URL_PATTERN"] in e["path"]]
+    assert [e["path"] for e in url_hits] == ["/crm/bigin/v2/Contacts/%s/photo" % ERROR_IDS["INVALID_URL_PATTERN"]]
+    assert len([e for e in log if ERROR_IDS["INTERNAL_ERROR"] in e["path"]]) == 1  # max_retries 0: no retry
     assert all(e["status"] != 200 for e in log if e["method"] in ("DELETE", "POST"))
-    assert sim.photo("Contacts", IDS["NO_PERMISSION"]) == PNG_RED
-    assert sim.photo("Contacts", IDS["OAUTH_SCOPE_MISMATCH"]) == PNG_RED
-    assert sim.photo("Contacts", IDS["RECORD_LOCKED"]) is None
+    assert sim.photo("Contacts", ERROR_IDS["NO_PERMISSION"]) == PNG_RED
+    assert sim.photo("Contacts", ERROR_IDS["OAUTH_SCOPE_MISMATCH"]) == PNG_RED
+    assert sim.photo("Contacts", ERROR_IDS["RECORD_LOCKED"]) is None
 
     # The same errors wrapped as {"data": [{...}]} give the very same results.
     sim.reset()
@@ -175,7 +199,7 @@ def test_every_documented_error_gives_its_message_wrapped_or_not(
 
 
 def test_authorization_failed_unknown_answers_and_one_failing_record(sim: BiginSimulator, play: t.Any) -> None:
-    denied = IDS["AUTHORIZATION_FAILED"]
+    denied = ERROR_IDS["AUTHORIZATION_FAILED"]
     sim.add_record("Contacts", denied, photo=PNG_RED)
     sim.deny_record("Contacts", denied)
     many = ["5000000000001", "5000000000002", denied, "5000000000003", "5000000000004"]
@@ -191,17 +215,12 @@ def test_authorization_failed_unknown_answers_and_one_failing_record(sim: BiginS
     sim.inject_status(400, body=page, path_contains=html)
     sim.inject_status(502, path_contains=gateway)
 
-    def one(name: str, record_id: t.Any, **extra: t.Any) -> dict[str, t.Any]:
-        args = {"module": "Contacts", "record_id": record_id, "state": "absent"}
-        args.update(extra)
-        return {"name": name, PHOTO: args, "ignore_errors": True}
-
     result = play([
-        one("denied", denied),
-        one("many", many, concurrency=2),
-        one("unknown code", odd),
-        one("not json", html),
-        one("bad gateway", gateway, max_retries=0),
+        photo_task("denied", denied),
+        photo_task("many", many, concurrency=2),
+        photo_task("unknown code", odd),
+        photo_task("not json", html),
+        photo_task("bad gateway", gateway, max_retries=0),
     ])
     by_name = {task["_task"]: task for task in result.tasks}
 
@@ -243,3 +262,208 @@ def test_authorization_failed_unknown_answers_and_one_failing_record(sim: BiginS
         assert [e["method"] for e in hits] == ["GET"]  # one request each: no retry, no DELETE
     deletes = sorted(e["path"].split("/")[4] for e in sim.api_requests("DELETE"))
     assert deletes == sorted([denied, denied, many[0], many[3], many[4]])
+
+
+def test_non_json_error_body(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
+    sim.add_record("Contacts", C1, photo=PNG_RED)
+    sim.inject_status(403, method="DELETE", body="<html><body>Request blocked by proxy</body></html>")
+
+    r = play([photo_task("delete", C1, max_retries=2)], verbosity=3, **secrets_from_env(sim))
+
+    task = r.task(0)
+    assert task["_status"] == "failed" and task["changed"] is False
+    assert "MODULE FAILURE" not in r.output and "Traceback" not in r.output
+    assert "HTTP 403" in task["msg"] and "not JSON" in task["msg"]
+    assert "Request blocked by proxy" in task["msg"]
+    assert task["error"]["http_status"] == 403
+    assert sim.photo("Contacts", C1) == PNG_RED
+    # A 403 is final: no retry.
+    assert request_log(sim) == [("GET", photo_path(C1), 200), ("DELETE", photo_path(C1), 403)]
+    assert_no_secrets(r.output)
+
+
+# -- OAUTH_SCOPE_MISMATCH names the scope the failed request needed -----------------------------------
+
+NARROW_TOKEN = "1000.NARROW-scope-token.77"
+
+
+@pytest.mark.parametrize("module, scopes, state, needed", [
+    ("Contacts", ["ZohoBigin.modules.accounts.ALL"], "absent",
+     ["ZohoBigin.modules.contacts.READ", "ZohoBigin.modules.contacts.ALL", "ZohoBigin.modules.ALL"]),
+    ("Contacts", ["ZohoBigin.modules.contacts.READ"], "absent",
+     ["ZohoBigin.modules.contacts.DELETE", "ZohoBigin.modules.contacts.ALL", "ZohoBigin.modules.ALL"]),
+    ("Accounts", ["ZohoBigin.modules.accounts.READ", "ZohoBigin.modules.accounts.DELETE"], "present",
+     ["ZohoBigin.modules.accounts.WRITE", "ZohoBigin.modules.accounts.CREATE", "ZohoBigin.modules.accounts.ALL"]),
+], ids=["read", "delete", "upload"])
+def test_scope_mismatch_names_the_needed_scope(sim: BiginSimulator, play: t.Any, tmp_path: t.Any, module: str,
+                                               scopes: list[str], state: str, needed: list[str]) -> None:
+    sim.add_token(NARROW_TOKEN, scopes=scopes)
+    sim.add_record(module, RECORD, photo=PNG_RED)
+    src = tmp_path / "new.png"
+    src.write_bytes(PNG_BLUE)
+    args = {"module": "Companies" if module == "Accounts" else module, "record_id": RECORD, "state": state,
+            "access_token": NARROW_TOKEN}
+    if state == "present":
+        args["src"] = str(src)
+    result = play([{"name": "narrow", PHOTO: args, "ignore_errors": True}])
+
+    task = result.task()
+    assert task["_status"] == "failed"
+    error = task["records"][0]["error"]
+    assert error["code"] == "OAUTH_SCOPE_MISMATCH"
+    for scope in needed:
+        assert scope in error["resolution"] and scope in task["msg"]
+    # Only the operation that failed is named, and the documentation's text is kept.
+    assert "Client does not have ZohoBigin.modules.{module_name}.DELETE scope" in error["resolution"]
+    named = error["resolution"].split("The API reference says")[0]
+    prefix = "ZohoBigin.modules.%s." % module.lower()
+    for operation in ("READ", "DELETE", "WRITE", "CREATE"):
+        assert (prefix + operation in named) == (prefix + operation in needed)
+    assert sim.photo(module, RECORD) == PNG_RED
+    assert os.path.exists(src)
+
+
+def test_missing_search_scope_is_named(sim: BiginSimulator, play: t.Any) -> None:
+    seed_records(sim, 3)
+    result = play([photo_task("photo", criteria="(Last_Name:equals:L1)", ignore_errors=False)])
+    assert result.rc != 0
+    assert SEARCH_SCOPE in result.task()["msg"]
+    assert result.task()["error"]["code"] == "OAUTH_SCOPE_MISMATCH"
+    assert [e["method"] for e in sim.api_requests()] == ["GET"]
+
+
+# -- bad input, refused before any request ----------------------------------------------------------
+
+
+@pytest.fixture
+def immutable_dir(tmp_path: t.Any) -> t.Iterator[str]:
+    """A directory nobody can write to, root included (root ignores modes, not the immutable flag)."""
+    path = tmp_path / "read-only"
+    path.mkdir()
+    path.chmod(0o500)
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "+i", str(path)], check=True)
+    yield str(path)
+    if os.geteuid() == 0:
+        subprocess.run(["chattr", "-i", str(path)], check=True)
+    path.chmod(0o700)
+
+
+@pytest.mark.parametrize("credentials", ["refresh", "both"])
+def test_bad_input_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
+                                                 immutable_dir: str, credentials: str) -> None:
+    """Each failure names the option (and, where given, says exactly what is wrong); nothing is sent.
+
+    Refresh credentials alone: not even a token request may precede the checks. At -vvv, with the
+    credentials in BIGIN_* variables, no secret may show in the output.
+    """
+    sim.add_record("Contacts", C1, photo=PNG_RED)
+    sim.add_record("Contacts", C2)
+    empty = tmp_path / "empty.png"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.txt"
+    text.write_text("this is not an image\n")
+    text_named_png = tmp_path / "notes.png"
+    text_named_png.write_bytes(b"just some text, named like an image\n")
+    huge = tmp_path / "huge.png"
+    with open(huge, "wb") as handle:  # sparse: a PNG, then a hole up to 10 MB + 1 byte
+        handle.write(PNG_RED)
+        handle.truncate(10 * 1024 * 1024 + 1)
+    if os.geteuid() == 0:
+        # Root reads any file whatever its mode; this one fails on read() for everybody.
+        unreadable = "/proc/self/mem"
+    else:
+        unreadable = str(tmp_path / "secret.png")
+        with open(unreadable, "wb") as handle:
+            handle.write(PNG_RED)
+        os.chmod(unreadable, 0)
+    a_file = tmp_path / "a-file"
+    a_file.write_bytes(GIF_MIN)
+
+    # (task, the option the message must name, how the message starts or None); C1 has a photo, C2 none.
+    cases: list[tuple[dict[str, t.Any], str, str | None]] = [
+        (photo_task("empty id", ""), "record_id", None),
+        (photo_task("letters", "30000abc"), "record_id", None),
+        (photo_task("path traversal", "../1"), "record_id", None),
+        (photo_task("leading space", " 1"), "record_id", None),
+        (photo_task("20 digits", "1" * 20), "record_id", None),
+        (photo_task("negative", -1), "record_id", None),
+        (photo_task("float", 1.5), "record_id", None),
+        (photo_task("float in a list", [3.0]), "record_id", None),
+        (photo_task("bool", [True]), "record_id", None),
+        (photo_task("one bad among good", [C1, "12/34"]), "record_id", None),
+        (photo_task("empty list", []), "record_id", None),
+        (info_task("info bad id", "../../x", ignore_errors=True), "record_id", None),
+        (photo_task("unknown module", C1, module="Leads"), "module", None),
+        (photo_task("concurrency 0", C1, concurrency=0), "concurrency", "concurrency: 0 is out of range; use 1 to 20"),
+        (photo_task("concurrency 21", C1, concurrency=21), "concurrency", "concurrency: 21 is out of range; use 1 to 20"),
+        (info_task("info concurrency 21", C1, ignore_errors=True, concurrency=21), "concurrency",
+         "concurrency: 21 is out of range; use 1 to 20"),
+        (photo_task("no src", C1, "present"), "src", None),
+        (photo_task("src missing", C2, "present", src=str(tmp_path / "nope.png")), "src",
+         "src: %s does not exist or is not a file" % (tmp_path / "nope.png")),
+        # A directory is a restore source: a selected record without a file there fails alone.
+        (photo_task("src a directory without the record's file", C2, "present", src=str(tmp_path)), "src",
+         "Contacts/%s: no photo file for Contacts/%s in src: looked for %s" % (C2, C2, tmp_path)),
+        (photo_task("src unreadable", C2, "present", src=unreadable), "src", "src: %s cannot be read" % unreadable),
+        (photo_task("src empty", C2, "present", src=str(empty)), "src", "src: %s is empty" % empty),
+        (photo_task("src text", C1, "present", src=str(text)), "src", None),
+        (photo_task("src text named like an image", C2, "present", src=str(text_named_png)), "src",
+         "src: %s is not a PNG, JPEG, GIF or BMP image" % text_named_png),
+        (photo_task("src over 10 MB", C2, "present", src=str(huge)), "src",
+         "src: %s is larger than 10 MB (10485761 bytes)" % huge),
+        (photo_task("backup_dir a file", C1, backup_dir=str(a_file)), "backup_dir",
+         "backup_dir: %s exists and is not a directory" % a_file),
+        (photo_task("backup_dir not creatable", C1, backup_dir=str(a_file / "sub")), "backup_dir",
+         "backup_dir: %s cannot be created" % (a_file / "sub")),
+        (photo_task("backup_dir not writable", C1, backup_dir=immutable_dir), "backup_dir",
+         "backup_dir: %s is not writable" % immutable_dir),
+        (photo_task("api_domain not a URL", C1, api_domain="zohoapis.example"), "api_domain", None),
+        (photo_task("accounts_url not a URL", C1, accounts_url="ftp://accounts"), "accounts_url", None),
+    ]
+
+    result = play([task for task, _option, _start in cases], verbosity=3, **secrets_from_env(sim, credentials))
+
+    assert [task["_task"] for task in result.tasks] == [task["name"] for task, _option, _start in cases]
+    for task, (_spec, option, start) in zip(result.tasks, cases):
+        assert task["_status"] == "failed", task["_task"]
+        assert not task.get("changed"), task["_task"]
+        assert option in task["msg"], (task["_task"], task["msg"])
+        assert start is None or task["msg"].startswith(start), (task["_task"], task["msg"])
+        assert "Traceback" not in task.get("module_stderr", "")
+    by_name = result.by_name()
+    unknown = by_name["unknown module"]["msg"]
+    assert "Leads" in unknown and all(valid in unknown for valid in ("Contacts", "Accounts", "Products"))
+    assert "12/34" in by_name["one bad among good"]["msg"]
+    assert "10 MB" in by_name["src over 10 MB"]["msg"]
+    assert "empty" in by_name["src empty"]["msg"]
+    # Nothing left the module: not an API request, not even a token request.
+    assert sim.requests == []
+    assert sim.photo("Contacts", C1) == PNG_RED and sim.photo("Contacts", C2) is None
+    assert os.listdir(immutable_dir) == [] and not os.path.exists(a_file / "sub")
+    assert_no_secrets(result.output)
+
+
+def png(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+            + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)) + b"\0" * 16)
+
+
+@pytest.mark.parametrize("data, expected", [
+    (png(5000, 2001), "is 5000x2001 pixels (10005000), over the API's upload limit of 10000000 pixels"),
+    (png(5000, 2001)[:20], "is a corrupt PNG image (truncated header)"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "is a corrupt JPG image"),
+], ids=["too-many-pixels", "truncated-png", "truncated-jpeg"])
+def test_a_src_the_api_would_refuse_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
+                                                                  data: bytes, expected: str) -> None:
+    sim.add_record("Contacts", RECORD, photo=PNG_RED)
+    src = tmp_path / "src.img"
+    src.write_bytes(data)
+    result = play([photo_task("upload", RECORD, state=None, src=str(src))], auth="both")
+
+    task = result.task()
+    assert task["_status"] == "failed"
+    assert task["msg"].startswith("src: %s %s" % (src, expected))
+    assert sim.requests == []
+    assert sim.photo("Contacts", RECORD) == PNG_RED

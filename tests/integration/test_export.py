@@ -17,8 +17,7 @@ import typing as t
 
 import pytest
 
-from tests.conftest import ACCESS_TOKEN
-from tests.integration.conftest import EXPORT, PHOTO, SEARCH_SCOPE, add_photos, methods, photo_path, sha
+from tests.integration.conftest import EXPORT, PHOTO, add_photos, methods, photo_path, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
@@ -359,7 +358,7 @@ def test_incremental_exports_cost_only_the_listing(sim: BiginSimulator, play: t.
     assert third.rc == 0, third.output
     assert third.task()["changed"] is True
     assert len(listings(sim)) == 1
-    assert photo_gets(sim) == ["/bigin/v2/Contacts/%s/photo" % changed_id]
+    assert photo_gets(sim) == [photo_path(changed_id)]
     assert len(sim.api_requests()) == 2 and third.task()["api_calls"]["total"] == 2
     assert third.task()["written"] == [os.path.join(dest, "Contacts-%s.%s" % (changed_id, ext_of(photos[rid(6)])))]  # type: ignore[arg-type]
     assert [r["record_id"] for r in third.task()["records"] if r["changed"]] == [changed_id]
@@ -403,19 +402,18 @@ def test_prune_and_check_mode_with_all_records(sim: BiginSimulator, play: t.Any,
     assert photo_gets(sim) == []
 
 
-def test_criteria_export_reads_only_the_matching_photos(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
-    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", SEARCH_SCOPE))  # search needs its own scope
+def test_criteria_export_reads_only_the_matching_photos(search_sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = {rid(n): (PNG_RED + b"#%d" % n if n < 4 else None) for n in range(6)}
     for n in range(6):  # Smith: two with a photo, one without
-        sim.add_record("Contacts", rid(n), photo=photos[rid(n)], fields={"Last_Name": "Smith" if n % 2 else "Jones"})
+        search_sim.add_record("Contacts", rid(n), photo=photos[rid(n)], fields={"Last_Name": "Smith" if n % 2 else "Jones"})
     wanted = [rid(1), rid(3)]
     dest = str(tmp_path / "export")
     criteria = "(Last_Name:equals:Smith)"
     result = play([{"name": "export by criteria", EXPORT: {"module": "Contacts", "criteria": criteria, "dest": dest}}])
     assert result.rc == 0, result.output
     assert sorted(r["record_id"] for r in result.task()["records"]) == wanted + [rid(5)]
-    assert [p.endswith("/search") for p in listings(sim)] == [True]
-    assert sorted(p.split("/")[-2] for p in photo_gets(sim)) == wanted
+    assert [p.endswith("/search") for p in listings(search_sim)] == [True]
+    assert sorted(p.split("/")[-2] for p in photo_gets(search_sim)) == wanted
     assert set(files(dest)) == {MANIFEST} | {"Contacts-%s.%s" % (r, ext_of(photos[r])) for r in wanted}  # type: ignore[arg-type]
 
 
@@ -447,49 +445,19 @@ def test_restore_from_backup_dir_takes_the_newest_backup(sim: BiginSimulator, pl
 
 def test_missing_file_fails_that_record_only(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     a, b = rid(1), rid(2)
-    sim.add_record("Contacts", a)
-    sim.add_record("Contacts", b)
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / ("Contacts-%s.bmp" % a)).write_bytes(BMP_MIN)
-    (src / ("Accounts-%s.png" % b)).write_bytes(PNG_RED)  # another module's file is not b's
-    result = play([restore([a, b], str(src))])
+    add_photos(sim, [a, b], photo=None)
+    # Another module's file is not b's.
+    src = source_dir(tmp_path, "src", {"Contacts-%s.bmp" % a: BMP_MIN, "Accounts-%s.png" % b: PNG_RED})
+    result = play([restore([a, b], src)])
     assert result.rc != 0
     task = result.task()
     ok, missing = task["records"]
     assert ok["changed"] is True and "error" not in ok
     assert missing["error"]["code"] == "NO_SOURCE_FILE"
-    assert os.path.join(str(src), "Contacts-%s" % b) in missing["error"]["message"]
+    assert os.path.join(src, "Contacts-%s" % b) in missing["error"]["message"]
     assert "1 of 2 records failed" in task["msg"] and "Contacts-%s" % b in task["msg"]
     assert sim.photo("Contacts", a) == BMP_MIN and sim.photo("Contacts", b) is None
     assert methods(sim) == {"GET": 1, "POST": 1}  # the record without a file costs no request
-
-
-def test_every_file_is_checked_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
-    a, b = rid(1), rid(2)
-    sim.add_record("Contacts", a)
-    sim.add_record("Contacts", b)
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / ("Contacts-%s.png" % a)).write_bytes(PNG_RED)
-    (src / ("Contacts-%s.png" % b)).write_bytes(b"<html>not an image</html>")
-    big = tmp_path / "big"
-    big.mkdir()
-    (big / ("Contacts-%s.png" % a)).write_bytes(PNG_RED + b"\0" * (10 * 1024 * 1024))
-    two = tmp_path / "two"
-    two.mkdir()
-    (two / ("Contacts-%s.png" % a)).write_bytes(PNG_RED)
-    (two / ("Contacts-%s.jpg" % a)).write_bytes(JPEG_MIN)
-    result = play([restore([a, b], str(src), "bad type")])
-    assert result.rc != 0
-    assert "is not a PNG, JPEG, GIF or BMP image" in result.task()["msg"]
-    assert "Contacts-%s.png" % b in result.task()["msg"]
-    result = play([restore([a], str(big), "too big")])
-    assert result.rc != 0 and "larger than 10 MB" in result.task()["msg"]
-    result = play([restore([a], str(two), "two exports")])
-    assert result.rc != 0 and "keep one" in result.task()["msg"]
-    assert sim.api_requests() == []
-    assert sim.photo("Contacts", a) is None
 
 
 def test_restore_without_selection_from_backup_dir(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
@@ -504,7 +472,7 @@ def test_restore_without_selection_from_backup_dir(sim: BiginSimulator, play: t.
         assert sim.photo("Contacts", record_id) == data
 
 
-# -- refused before any request, or failing one record -------------------------------------------
+# -- refused before any request (or failing one record) -------------------------------------------
 
 
 def test_bad_dest_and_failed_record(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
@@ -543,13 +511,9 @@ def test_bad_dest_fails_before_the_listing(sim: BiginSimulator, play: t.Any, tmp
 def test_no_selection_option_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
                                                            module: str, options: dict[str, t.Any]) -> None:
     photos = seed(sim, total=3, with_photo=2)
-    src = tmp_path / "src"
-    src.mkdir()
-    for record_id, data in photos.items():
-        if data:
-            (src / ("Contacts-%s.%s" % (record_id, ext_of(data)))).write_bytes(data)
-    single = src / ("Contacts-%s.%s" % (rid(1), ext_of(photos[rid(1)])))  # type: ignore[arg-type]
-    paths = {"FILE": str(single), "DIR": str(src)}
+    src = source_dir(tmp_path, "src", {"Contacts-%s.%s" % (r, ext_of(d)): d for r, d in photos.items() if d})
+    single = os.path.join(src, "Contacts-%s.%s" % (rid(1), ext_of(photos[rid(1)])))  # type: ignore[arg-type]
+    paths = {"FILE": single, "DIR": src}
     args = dict({"module": "Contacts"}, **{k: paths.get(v, v) for k, v in options.items()})
     result = play([{"name": "no selection", module: args}])
     assert result.rc != 0
@@ -562,15 +526,30 @@ def test_no_selection_option_is_refused_before_any_request(sim: BiginSimulator, 
 def test_restore_without_selection_checks_every_file_before_any_request(sim: BiginSimulator, play: t.Any,
                                                                         tmp_path: t.Any) -> None:
     photos = seed(sim, total=4, with_photo=4)
-    src = tmp_path / "src"
-    src.mkdir()
-    for record_id, data in photos.items():
-        (src / ("Contacts-%s.%s" % (record_id, ext_of(data)))).write_bytes(data)  # type: ignore[arg-type]
+    contents = {"Contacts-%s.%s" % (r, ext_of(d)): d for r, d in photos.items() if r != rid(3)}  # type: ignore[arg-type]
     bad = "Contacts-%s.png" % rid(3)
-    (src / ("Contacts-%s.%s" % (rid(3), ext_of(photos[rid(3)])))).unlink()  # type: ignore[arg-type]
-    (src / bad).write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 8)  # a PNG signature and a truncated header
-    for args in ({"module": "Contacts", "src": str(src)}, {"module": "Contacts", "src": str(src), "all_records": True}):
+    contents[bad] = b"\x89PNG\r\n\x1a\n" + b"\0" * 8  # a PNG signature and a truncated header
+    src = source_dir(tmp_path, "src", contents)  # type: ignore[arg-type]
+    for args in ({"module": "Contacts", "src": src}, {"module": "Contacts", "src": src, "all_records": True}):
         result = play([{"name": "restore", PHOTO: args}])
         assert result.rc != 0
         assert bad in result.task()["msg"] and "corrupt PNG" in result.task()["msg"], result.task()["msg"]
         assert sim.api_requests() == []
+
+
+def test_restore_checks_every_file_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    a, b = rid(1), rid(2)
+    add_photos(sim, [a, b], photo=None)
+    src = source_dir(tmp_path, "src", {"Contacts-%s.png" % a: PNG_RED, "Contacts-%s.png" % b: b"<html>not an image</html>"})
+    big = source_dir(tmp_path, "big", {"Contacts-%s.png" % a: PNG_RED + b"\0" * (10 * 1024 * 1024)})
+    two = source_dir(tmp_path, "two", {"Contacts-%s.png" % a: PNG_RED, "Contacts-%s.jpg" % a: JPEG_MIN})
+    result = play([restore([a, b], src, "bad type")])
+    assert result.rc != 0
+    assert "is not a PNG, JPEG, GIF or BMP image" in result.task()["msg"]
+    assert "Contacts-%s.png" % b in result.task()["msg"]
+    result = play([restore([a], big, "too big")])
+    assert result.rc != 0 and "larger than 10 MB" in result.task()["msg"]
+    result = play([restore([a], two, "two exports")])
+    assert result.rc != 0 and "keep one" in result.task()["msg"]
+    assert sim.api_requests() == []
+    assert sim.photo("Contacts", a) is None

@@ -84,7 +84,7 @@ def test_present_force_false_posts_only_to_records_without_photo(search_sim: Big
     src = tmp_path / "default.png"
     src.write_bytes(PNG_BLUE)
     result = play([{PHOTO: {"module": "Products", "criteria": "(Product_Name:starts_with:P)",
-                                               "src": str(src), "force": False}}])
+                            "src": str(src), "force": False}}])
     assert result.rc == 0, result.output
     listing, photo = split_log(search_sim)
     assert [e["path"] for e in listing] == ["/bigin/v2/Products/search"]
@@ -229,7 +229,7 @@ def test_each_selection_on_each_module(search_sim: BiginSimulator, play: Play, m
 ])
 @pytest.mark.parametrize("module", ["bigin_photo", "bigin_record_info"])
 def test_selection_input_errors_are_refused_before_any_request(search_sim: BiginSimulator, play: Play, module: str,
-                                                   options: dict[str, t.Any], words: list[str]) -> None:
+                                                               options: dict[str, t.Any], words: list[str]) -> None:
     seed_records(search_sim, 2)
     args = dict({"module": "Contacts"}, **options)
     if module == "bigin_photo":
