@@ -21,12 +21,12 @@ import typing as t
 import pytest
 import yaml
 
+from tests.conftest import ACCESS_TOKEN, RECORD, REPO_ROOT
+from tests.integration.conftest import ANSIBLE_PLAYBOOK
 from tests.simulator.bigin_simulator import PNG_1x1, BiginSimulator
 
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN_DIR = os.path.dirname(sys.executable)
 ANSIBLE_GALAXY = os.path.join(BIN_DIR, "ansible-galaxy")
-ANSIBLE_PLAYBOOK = os.path.join(BIN_DIR, "ansible-playbook")
 
 # Paths (relative to the collection root) that must never be shipped.
 EXCLUDED_PREFIXES = (".venv", "build/", "build", "tests/output", ".pytest_cache", ".hypothesis", ".git/", ".ci/", ".github/")
@@ -46,8 +46,6 @@ REQUIRED_FILES = (
     "docs/docsite/links.yml",
     "docs/docsite/rst/troubleshooting.rst",
 )
-
-RECORD_ID = "3000000038009"
 
 
 def _galaxy_version() -> str:
@@ -122,39 +120,37 @@ def test_artifact_contents(artifact: str) -> None:
     assert (info["namespace"], info["name"], info["version"]) == ("zoho", "bigin", _galaxy_version())
 
 
-def test_installed_artifact_runs_against_simulator(artifact: str, tmp_path: t.Any) -> None:
+def test_installed_artifact_runs_against_simulator(artifact: str, sim: BiginSimulator, tmp_path: t.Any) -> None:
     collections_dir = str(tmp_path / "collections")
     env = _env(tmp_path, collections_dir)
     _run([ANSIBLE_GALAXY, "collection", "install", "--offline", "-p", collections_dir, artifact], env)
     installed = os.path.join(collections_dir, "ansible_collections", "zoho", "bigin")
     assert os.path.isfile(os.path.join(installed, "plugins", "modules", "bigin_photo.py"))
 
-    with BiginSimulator() as sim:
-        sim.add_token("tok", scopes=("ZohoBigin.modules.ALL",))
-        sim.add_record("Contacts", RECORD_ID, photo=PNG_1x1)
-        playbook = [{
-            "name": "remove a photo with the installed collection",
-            "hosts": "localhost",
-            "gather_facts": False,
-            "tasks": [{
-                "name": "Remove the contact's photo",
-                "zoho.bigin.bigin_photo": {
-                    "module": "Contacts",
-                    "record_id": RECORD_ID,
-                    "state": "absent",
-                    "access_token": "tok",
-                    "api_domain": sim.url,
-                },
-                "register": "removed",
-            }, {
-                "name": "Check the result",
-                "ansible.builtin.assert": {"that": ["removed is changed"]},
-            }],
-        }]
-        path = tmp_path / "playbook.yml"
-        path.write_text(yaml.safe_dump(playbook, sort_keys=False))
-        proc = _run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", str(path)], env, cwd=str(tmp_path))
+    sim.add_record("Contacts", RECORD, photo=PNG_1x1)
+    playbook = [{
+        "name": "remove a photo with the installed collection",
+        "hosts": "localhost",
+        "gather_facts": False,
+        "tasks": [{
+            "name": "Remove the contact's photo",
+            "zoho.bigin.bigin_photo": {
+                "module": "Contacts",
+                "record_id": RECORD,
+                "state": "absent",
+                "access_token": ACCESS_TOKEN,
+                "api_domain": sim.url,
+            },
+            "register": "removed",
+        }, {
+            "name": "Check the result",
+            "ansible.builtin.assert": {"that": ["removed is changed"]},
+        }],
+    }]
+    path = tmp_path / "playbook.yml"
+    path.write_text(yaml.safe_dump(playbook, sort_keys=False))
+    proc = _run([ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", str(path)], env, cwd=str(tmp_path))
 
-        assert sim.photo("Contacts", RECORD_ID) is None, proc.stdout
-        deletes = sim.api_requests("DELETE")
-        assert len(deletes) == 1, deletes
+    assert sim.photo("Contacts", RECORD) is None, proc.stdout
+    deletes = sim.api_requests("DELETE")
+    assert len(deletes) == 1, deletes

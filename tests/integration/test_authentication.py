@@ -257,6 +257,7 @@ ANSWERS = ["INVALID_TOKEN", "AUTHENTICATION_FAILURE", "INVALID_OAUTHTOKEN", "UNK
 
 
 def expire_with_answer(sim: BiginSimulator, answer: str) -> None:
+    """Three contacts with a photo; the given access token is expired, and rejected with ``answer``."""
     add_photos(sim, REJECTED_IDS)
     sim.rejected_token_answer = answer
     sim.expire_token(ACCESS_TOKEN)
@@ -302,14 +303,16 @@ def test_a_token_still_rejected_after_refresh_is_not_refreshed_again(sim: BiginS
     assert [(e["kind"], e["status"]) for e in sim.requests] == [("api", 401), ("token", 200), ("api", 401)]
 
 
-def test_scope_mismatch_is_not_refreshed(sim: BiginSimulator, play: t.Any) -> None:
-    add_photos(sim, REJECTED_IDS)
+def test_a_scope_mismatch_is_not_refreshed_and_stops_the_task_at_once(sim: BiginSimulator, play: t.Any) -> None:
+    """A missing scope fails every record alike: no refresh (refresh credentials are given), no other record tried."""
+    add_photos(sim, [C1, C2, C3, C4, C5])
     sim.inject_error("OAUTH_SCOPE_MISMATCH", method="GET")
-    result = play([photo_task("delete", REJECTED_IDS, concurrency=1)], auth="both")
+    result = play([photo_task("delete", [C1, C2, C3, C4, C5], concurrency=1)], auth="both")
 
     task = result.task()
-    assert task["_status"] == "failed"
-    assert task["records"][0]["error"]["code"] == "OAUTH_SCOPE_MISMATCH"
+    assert task["_status"] == "failed" and task["changed"] is False
+    assert [r["error"]["code"] for r in task["records"]] == ["OAUTH_SCOPE_MISMATCH"] + ["NOT_ATTEMPTED"] * 4
+    assert "OAUTH_SCOPE_MISMATCH" in task["records"][1]["error"]["message"]
     assert sim.token_requests() == [] and len(sim.api_requests()) == 1
 
 

@@ -1,35 +1,30 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Request frugality of list mode (issue 4): exact request counts per record, never times.
+"""The request budget through the real ansible-playbook: exact request counts, never times.
 
-Bigin counts API credits per call, so a regression that sends one request too
-many per record must fail the tests.  Counts come from the simulator's request
-log, per record URL and method; the token endpoint's hits count refreshes.
+Bigin counts API credits per call, so a regression that sends one request too many per record
+must fail here. Counts come from the simulator's request log, per record URL and method; the
+token endpoint's hits count refreshes. Every result carries ``api_calls`` (and at -vvv
+``api_trace``), which must match that log exactly. What a listing selection costs is asserted
+in test_select.py, what an export costs in test_export.py.
 """
 
 from __future__ import annotations
 
 import collections
+import json
 import re
 import typing as t
 
-from tests.integration.conftest import assert_no_secrets
-from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
+from tests.integration.conftest import C1, C2, C3, assert_no_secrets, info_task, photo_path, photo_task, seed_records
+from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
 PHOTO_PATH = re.compile(r"^/bigin/v2/Contacts/([0-9]+)/photo$")
 RECORDS = 30
+ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 
 
-def seed(sim: BiginSimulator, base: int, count: int = RECORDS, every: int = 2) -> tuple[list[str], set[str]]:
-    """Seed Contacts; every ``every``-th one gets PNG_RED.  Return (all ids, ids with a photo)."""
-    ids = [str(base + i) for i in range(count)]
-    photos = set()
-    for index, record_id in enumerate(ids):
-        has_photo = index % every == 0
-        sim.add_record("Contacts", record_id, photo=PNG_RED if has_photo else None)
-        if has_photo:
-            photos.add(record_id)
-    return ids, photos
+# -- requests per record ---------------------------------------------------------------------------
 
 
 def counts(sim: BiginSimulator) -> dict[str, collections.Counter[str]]:
@@ -47,13 +42,12 @@ def exactly_once(counter: collections.Counter[str], ids: t.Iterable[str]) -> Non
 
 
 def absent_task(ids: list[str], concurrency: int) -> dict[str, t.Any]:
-    return {"name": "absent", "zoho.bigin.bigin_photo": {
-        "module": "Contacts", "record_id": ids, "state": "absent", "concurrency": concurrency}}
+    return photo_task("absent", ids, ignore_errors=False, concurrency=concurrency)
 
 
 def test_absent_list_mode_counts_and_token_cache(sim: BiginSimulator, play: t.Callable[..., t.Any]) -> None:
     """1 GET per record + 1 DELETE per photo, one token refresh; the rerun: 1 GET each, no refresh."""
-    ids, photos = seed(sim, 3000000070000)
+    ids, photos = seed_records(sim, RECORDS, photo_every=2, base=3000000070000)
 
     first = play([absent_task(ids, 8)], auth="refresh")
     assert first.rc == 0, first.output
@@ -83,13 +77,12 @@ def test_absent_list_mode_counts_and_token_cache(sim: BiginSimulator, play: t.Ca
 def test_present_unchanged_and_info_counts(sim: BiginSimulator, play: t.Callable[..., t.Any],
                                            tmp_path: t.Any) -> None:
     """present with the photo already there: 1 GET, no POST; info: 1 GET per record (with or without photo)."""
-    same_ids = seed(sim, 3000000071000, every=1)[0]  # all have PNG_RED
-    mixed_ids, mixed_photos = seed(sim, 3000000072000)
+    same_ids = seed_records(sim, RECORDS, photo_every=1, base=3000000071000)[0]  # all have PNG_RED
+    mixed_ids, mixed_photos = seed_records(sim, RECORDS, photo_every=2, base=3000000072000)
     src = tmp_path / "red.png"
     src.write_bytes(PNG_RED)
 
-    present = play([{"name": "present", "zoho.bigin.bigin_photo": {
-        "module": "Contacts", "record_id": same_ids, "src": str(src), "concurrency": 8}}])
+    present = play([photo_task("present", same_ids, state=None, ignore_errors=False, src=str(src), concurrency=8)])
     assert present.rc == 0, present.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], same_ids)
@@ -98,8 +91,7 @@ def test_present_unchanged_and_info_counts(sim: BiginSimulator, play: t.Callable
     assert all(sim.photo("Contacts", record_id) == PNG_RED for record_id in same_ids)
 
     sim.clear_log()
-    info = play([{"name": "info", "zoho.bigin.bigin_photo_info": {
-        "module": "Contacts", "record_id": mixed_ids, "concurrency": 8}}])
+    info = play([info_task("info", mixed_ids, concurrency=8)])
     assert info.rc == 0, info.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], mixed_ids)
@@ -107,3 +99,104 @@ def test_present_unchanged_and_info_counts(sim: BiginSimulator, play: t.Callable
     records = {r["record_id"]: r for r in info.task()["records"]}
     assert {i for i, r in records.items() if r["present"]} == mixed_photos
     assert sim.token_requests() == []
+
+
+# -- api_calls in every result, api_trace at -vvv -----------------------------------------------------
+
+
+def logged_calls(sim: BiginSimulator) -> dict[str, t.Any]:
+    """api_calls as the simulator's log gives it."""
+    by_method = collections.Counter(entry["method"] for entry in sim.api_requests())
+    return {"total": sum(by_method.values()),
+            "by_method": {method: by_method.get(method, 0) for method in ("GET", "POST", "DELETE")},
+            "token_refreshes": len(sim.token_requests())}
+
+
+def delete(*ids: str, **extra: t.Any) -> dict[str, t.Any]:
+    """A delete whose failure stops the play."""
+    return photo_task("delete", list(ids), ignore_errors=False, **extra)
+
+
+def test_retries_and_a_token_refresh_are_counted_exactly(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
+    for record in (C1, C2):
+        sim.add_record("Contacts", record, PNG_RED)
+    sim.add_record("Contacts", C3)
+    sim.inject_status(429, count=2, method="GET", retry_after=0)
+    sim.inject_status(500, count=1, method="DELETE")
+    sim.inject_status(503, count=1, method="POST", kind="token")
+    src = tmp_path / "blue.png"
+    src.write_bytes(PNG_BLUE)
+    result = play([
+        delete(C1, C2, C3, concurrency=2),
+        photo_task("upload", C3, state=None, ignore_errors=False, src=str(src)),
+    ], auth="refresh")
+    assert result.rc == 0, result.output
+    first, second = result.tasks
+    assert sim.photo("Contacts", C1) is None and sim.photo("Contacts", C2) is None
+    assert sim.photo("Contacts", C3) == PNG_BLUE
+    # First task: 3 GETs + 2 retried 429s, 2 DELETEs + 1 retried 500; token: one 503, then the refresh.
+    assert first["api_calls"] == {"total": 8, "by_method": {"GET": 5, "POST": 0, "DELETE": 3}, "token_refreshes": 2}
+    # Second task: the cached token; GET to compare, then the upload.
+    assert second["api_calls"] == {"total": 2, "by_method": {"GET": 1, "POST": 1, "DELETE": 0}, "token_refreshes": 0}
+    both = {"total": 10, "by_method": {"GET": 6, "POST": 1, "DELETE": 3}, "token_refreshes": 2}
+    assert logged_calls(sim) == both
+    assert "api_trace" not in first  # only at -vvv
+
+
+def test_refresh_on_a_rejected_token_is_counted(sim: BiginSimulator, play: t.Any) -> None:
+    sim.add_record("Contacts", C1, PNG_RED)
+    sim.expire_token_after(1)  # the DELETE meets an expired token: refresh, then the DELETE again
+    result = play([delete(C1)], auth="both")
+    assert result.rc == 0, result.output
+    assert result.task()["api_calls"] == logged_calls(sim) == {
+        "total": 3, "by_method": {"GET": 1, "POST": 0, "DELETE": 2}, "token_refreshes": 1}
+
+
+def test_failed_task_carries_its_count(sim: BiginSimulator, play: t.Any) -> None:
+    sim.add_record("Contacts", C1, PNG_RED)
+    sim.set_permission(delete_images=False)
+    result = play([delete(C1), info_task("info", "12")],
+                  auth="token")
+    # The first task fails, the play stops: the log is that task's alone.
+    assert result.rc != 0 and len(result.tasks) == 1
+    task = result.task()
+    assert task["_status"] == "failed" and task["error"]["code"] == "NO_PERMISSION"
+    assert task["api_calls"] == logged_calls(sim) == {
+        "total": 2, "by_method": {"GET": 1, "POST": 0, "DELETE": 1}, "token_refreshes": 0}
+
+
+def test_bad_input_fails_with_zero_counts(sim: BiginSimulator, play: t.Any) -> None:
+    result = play([
+        photo_task("delete", [C1], concurrency=0),
+        photo_task("delete", ["not-an-id"]),
+        photo_task("ansible rejects it"),  # no record_id
+    ])
+    assert [task["_status"] for task in result.tasks] == ["failed"] * 3, result.output
+    assert [task["api_calls"] for task in result.tasks] == [ZERO] * 3
+    assert "concurrency" in result.tasks[0]["msg"] and "record_id" in result.tasks[2]["msg"]
+    assert sim.requests == []
+
+
+def test_trace_at_vvv_matches_the_log_and_holds_no_secret(sim: BiginSimulator, play: t.Any) -> None:
+    sim.add_record("Contacts", C1, PNG_RED)
+    sim.add_record("Contacts", C2, PNG_RED)
+    sim.inject_status(429, count=1, method="GET", retry_after=0)
+    result = play([delete(C1, C2, concurrency=1)], auth="refresh", verbosity=3)
+    assert result.rc == 0, result.output
+    task = result.task()
+    trace = task["api_trace"]
+    log = [entry for entry in sim.requests if entry["kind"] in ("api", "token")]
+    assert [(e["method"], e["path"], e["status"]) for e in trace] == [(e["method"], e["path"], e["status"]) for e in log]
+    assert [(e["method"], e["path"], e["attempt"]) for e in trace] == [
+        ("POST", "/oauth/v2/token", 1),
+        ("GET", photo_path(C1), 1), ("GET", photo_path(C1), 2),
+        ("DELETE", photo_path(C1), 1),
+        ("GET", photo_path(C2), 1), ("DELETE", photo_path(C2), 1)]
+    assert all(set(entry) == {"method", "path", "status", "attempt", "ms"} for entry in trace)
+    assert task["api_calls"] == logged_calls(sim)
+    text = json.dumps(trace)
+    for word in ("Zoho-oauthtoken", "Authorization", "client_secret", "refresh_token", "grant_type", "127.0.0.1"):
+        assert word not in text
+    assert '"api_trace"' in result.output  # shown at -vvv, and checked for secrets with the rest
+    assert_no_secrets(result.output)
+    assert_no_secrets(json.dumps(result.tasks))
