@@ -490,7 +490,7 @@ def test_explicit_api_domain_wins(sim: BiginSimulator, play: t.Any) -> None:
 # -- credentials from BIGIN_* variables, and from an AWX credential ----------------------------------
 
 
-def test_environment_fallbacks(sim: BiginSimulator, play: t.Any) -> None:
+def test_credentials_and_urls_from_bigin_variables(sim: BiginSimulator, play: t.Any) -> None:
     add_photos(sim, [C1, C2])
     token_env = {"BIGIN_ACCESS_TOKEN": ACCESS_TOKEN, "BIGIN_API_DOMAIN": sim.url, "BIGIN_API_VERSION": "v1"}
     result = play([photo_task("delete", C1)], auth="none", env=token_env)
@@ -562,7 +562,7 @@ def minted_tokens(cache_home: str) -> list[str]:
     return tokens
 
 
-def test_ansible_runner_with_credentials_in_envvars(sim: BiginSimulator, tmp_path: t.Any, monkeypatch: t.Any) -> None:
+def test_an_awx_style_run_leaves_no_secret_in_the_runner_artifacts(sim: BiginSimulator, tmp_path: t.Any, monkeypatch: t.Any) -> None:
     for name in [k for k in os.environ if k.startswith(("BIGIN_", "ANSIBLE_"))]:
         monkeypatch.delenv(name)  # only env/envvars may configure the run
     sim.add_record("Contacts", RECORD, photo=PNG_RED)

@@ -31,7 +31,7 @@ def absent(record_id: t.Any, name: str = "delete", **extra: t.Any) -> dict[str, 
 # -- deleting ----------------------------------------------------------------------------------
 
 
-def test_delete_then_repeat_is_ok(sim: BiginSimulator, play: t.Any) -> None:
+def test_delete_then_repeat_changes_nothing_more(sim: BiginSimulator, play: t.Any) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     result = play([absent(C1, "first"), absent(C1, "again")])
 
@@ -120,7 +120,7 @@ def test_several_records_in_one_task(sim: BiginSimulator, play: t.Any) -> None:
     assert deletes == sorted([photo_path(C1), photo_path(C3)])
 
 
-def test_companies_is_accounts_v1_path_and_id_alias(sim: BiginSimulator, play: t.Any) -> None:
+def test_companies_is_accounts_and_api_version_v1_and_the_id_alias_work(sim: BiginSimulator, play: t.Any) -> None:
     sim.add_record("Accounts", C1, photo=PNG_RED)
     sim.add_record("Contacts", C2, photo=PNG_BLUE)
     tasks = [

@@ -135,7 +135,7 @@ def assert_documented(task: dict[str, t.Any], key: str) -> None:
     assert task["changed"] is False
     assert "%s (HTTP %d): %s" % (code, status, message) in task["msg"]
     if key == "OAUTH_SCOPE_MISMATCH":
-        # The scopes the failed request needed come first (issue 9.5), then the documented text.
+        # The scopes the failed request needed come first, then the documented text.
         assert task["error"]["resolution"].startswith("This request needs one of the scopes ZohoBigin.modules.")
         resolution = task["error"]["resolution"].split("The API reference says: ")[0] + "The API reference says: " + \
             resolution
@@ -264,7 +264,7 @@ def test_authorization_failed_unknown_answers_and_one_failing_record(sim: BiginS
     assert deletes == sorted([denied, denied, many[0], many[3], many[4]])
 
 
-def test_non_json_error_body(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
+def test_an_error_body_that_is_not_json_is_excerpted_and_not_retried(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.inject_status(403, method="DELETE", body="<html><body>Request blocked by proxy</body></html>")
 
@@ -323,7 +323,7 @@ def test_scope_mismatch_names_the_needed_scope(sim: BiginSimulator, play: t.Any,
     assert os.path.exists(src)
 
 
-def test_missing_search_scope_is_named(sim: BiginSimulator, play: t.Any) -> None:
+def test_a_missing_search_scope_is_named(sim: BiginSimulator, play: t.Any) -> None:
     seed_records(sim, 3)
     result = play([photo_task("photo", criteria="(Last_Name:equals:L1)", ignore_errors=False)])
     assert result.rc != 0

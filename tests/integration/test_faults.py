@@ -55,7 +55,7 @@ def deleted_despite_the_faults(sim: BiginSimulator, play: t.Callable[..., PlayRe
 # -- rate limits and server errors: retried ------------------------------------------------------
 
 
-def test_429_then_success(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
+def test_a_429_is_retried_and_then_succeeds(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.inject_status(429, method="GET", retry_after=0)
 
@@ -69,7 +69,7 @@ def test_429_then_success(sim: BiginSimulator, play: t.Callable[..., PlayResult]
     assert_no_secrets(r.output)
 
 
-def test_429_retry_after_is_honoured(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
+def test_the_retry_after_of_a_429_is_honoured(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.inject_status(429, method="DELETE", retry_after=1)
 
@@ -83,7 +83,7 @@ def test_429_retry_after_is_honoured(sim: BiginSimulator, play: t.Callable[..., 
     assert any("attempt 2 of 3, in 1.0s" in w for w in warnings_of(task)), warnings_of(task)
 
 
-def test_5xx_n_times_then_success(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
+def test_server_errors_are_retried_until_one_succeeds(sim: BiginSimulator, play: t.Callable[..., PlayResult]) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     for status in (500, 502, 503, 504):
         sim.inject_status(status, method="GET", retry_after=0)
@@ -225,8 +225,8 @@ def test_upload_is_retried_only_when_not_applied(sim: BiginSimulator, play: t.Ca
 # -- load ---------------------------------------------------------------------------------------------
 
 
-def test_200_records_at_concurrency_8_against_a_limit_of_5(sim: BiginSimulator,
-                                                           play: t.Callable[..., PlayResult]) -> None:
+def test_200_records_at_concurrency_8_succeed_against_a_limit_of_5(sim: BiginSimulator,
+                                                                   play: t.Callable[..., PlayResult]) -> None:
     ids = [str(3000000040000 + i) for i in range(200)]
     add_photos(sim, ids)
     sim.max_concurrent = 5

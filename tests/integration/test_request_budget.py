@@ -45,7 +45,7 @@ def absent_task(ids: list[str], concurrency: int) -> dict[str, t.Any]:
     return photo_task("absent", ids, ignore_errors=False, concurrency=concurrency)
 
 
-def test_absent_list_mode_counts_and_token_cache(sim: BiginSimulator, play: t.Callable[..., t.Any]) -> None:
+def test_absent_costs_a_get_per_record_a_delete_per_photo_and_one_refresh(sim: BiginSimulator, play: t.Callable[..., t.Any]) -> None:
     """1 GET per record + 1 DELETE per photo, one token refresh; the rerun: 1 GET each, no refresh."""
     ids, photos = seed_records(sim, RECORDS, photo_every=2, base=3000000070000)
 
@@ -74,8 +74,8 @@ def test_absent_list_mode_counts_and_token_cache(sim: BiginSimulator, play: t.Ca
     assert second.task()["changed"] is False
 
 
-def test_present_unchanged_and_info_counts(sim: BiginSimulator, play: t.Callable[..., t.Any],
-                                           tmp_path: t.Any) -> None:
+def test_unchanged_present_and_info_cost_a_get_per_record(sim: BiginSimulator, play: t.Callable[..., t.Any],
+                                                          tmp_path: t.Any) -> None:
     """present with the photo already there: 1 GET, no POST; info: 1 GET per record (with or without photo)."""
     same_ids = seed_records(sim, RECORDS, photo_every=1, base=3000000071000)[0]  # all have PNG_RED
     mixed_ids, mixed_photos = seed_records(sim, RECORDS, photo_every=2, base=3000000072000)
