@@ -174,7 +174,10 @@ def run_on_hosts(tmp_path: t.Any, sim: BiginSimulator, hosts: dict[str, str], ta
 
 def photo_task(name: str, record_id: t.Any = None, state: str | None = "absent", ignore_errors: bool = True,
                **options: t.Any) -> dict[str, t.Any]:
-    """A bigin_photo task on Contacts (options may name another module); ``state=None`` leaves the module's default."""
+    """A bigin_photo task on Contacts (options may name another module); ``state=None`` leaves the module's default.
+
+    Its failure does not stop the play unless ``ignore_errors=False`` (for tests that check the return code).
+    """
     args: dict[str, t.Any] = {"module": "Contacts"}
     if record_id is not None:
         args["record_id"] = record_id
@@ -187,8 +190,8 @@ def photo_task(name: str, record_id: t.Any = None, state: str | None = "absent",
     return task
 
 
-def info_task(name: str, record_id: t.Any, ignore_errors: bool = False, **options: t.Any) -> dict[str, t.Any]:
-    """A bigin_photo_info task on Contacts (options may name another module)."""
+def info_task(name: str, record_id: t.Any, ignore_errors: bool = True, **options: t.Any) -> dict[str, t.Any]:
+    """A bigin_photo_info task on Contacts (options may name another module); ``ignore_errors`` as for photo_task."""
     task = {"name": name, INFO: dict({"module": "Contacts", "record_id": record_id}, **options)}
     if ignore_errors:
         task["ignore_errors"] = True

@@ -40,8 +40,8 @@ def test_photo_info_reports_photo_facts_and_changes_nothing(sim: BiginSimulator,
     contacts = {"module": "contacts", "record_id": [C1, C2, C3, C4]}
     result = play([
         {"name": "contacts", INFO: contacts},
-        info_task("companies", A1, module="Companies"),
-        info_task("unknown", [C1, UNKNOWN], ignore_errors=True),
+        info_task("companies", A1, ignore_errors=False, module="Companies"),
+        info_task("unknown", [C1, UNKNOWN]),
         {"name": "check mode", INFO: contacts, "check_mode": True},
     ])
 

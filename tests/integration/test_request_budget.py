@@ -91,7 +91,7 @@ def test_unchanged_present_and_info_cost_a_get_per_record(sim: BiginSimulator, p
     assert all(sim.photo("Contacts", record_id) == PNG_RED for record_id in same_ids)
 
     sim.clear_log()
-    info = play([info_task("info", mixed_ids, concurrency=8)])
+    info = play([info_task("info", mixed_ids, ignore_errors=False, concurrency=8)])
     assert info.rc == 0, info.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], mixed_ids)
@@ -155,7 +155,7 @@ def test_refresh_on_a_rejected_token_is_counted(sim: BiginSimulator, play: t.Any
 def test_failed_task_carries_its_count(sim: BiginSimulator, play: t.Any) -> None:
     sim.add_record("Contacts", C1, PNG_RED)
     sim.set_permission(delete_images=False)
-    result = play([delete(C1), info_task("info", "12")],
+    result = play([delete(C1), info_task("info", "12", ignore_errors=False)],
                   auth="token")
     # The first task fails, the play stops: the log is that task's alone.
     assert result.rc != 0 and len(result.tasks) == 1
