@@ -22,7 +22,6 @@ from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRE
 from tests.integration.conftest import (
     C1,
     C2,
-    PHOTO,
     SEARCH_SCOPE,
     PlayResult,
     assert_no_secrets,
@@ -301,11 +300,9 @@ def test_scope_mismatch_names_the_needed_scope(sim: BiginSimulator, play: t.Any,
     sim.add_record(module, RECORD, photo=PNG_RED)
     src = tmp_path / "new.png"
     src.write_bytes(PNG_BLUE)
-    args = {"module": "Companies" if module == "Accounts" else module, "record_id": RECORD, "state": state,
-            "access_token": NARROW_TOKEN}
-    if state == "present":
-        args["src"] = str(src)
-    result = play([{"name": "narrow", PHOTO: args, "ignore_errors": True}])
+    options = {"src": str(src)} if state == "present" else {}
+    result = play([photo_task("narrow", RECORD, state, module="Companies" if module == "Accounts" else module,
+                              access_token=NARROW_TOKEN, **options)])
 
     task = result.task()
     assert task["_status"] == "failed"
