@@ -70,6 +70,16 @@ def connection(sim: BiginSimulator, auth: str = "token") -> dict[str, t.Any]:
     return params
 
 
+def credentials_env(auth: str = "both") -> dict[str, str]:
+    """The BIGIN_* variables that hold one kind of credentials (``auth`` as for ``connection``)."""
+    env: dict[str, str] = {}
+    if auth in ("token", "both"):
+        env["BIGIN_ACCESS_TOKEN"] = ACCESS_TOKEN
+    if auth in ("refresh", "both"):
+        env.update(BIGIN_CLIENT_ID=CLIENT_ID, BIGIN_CLIENT_SECRET=CLIENT_SECRET, BIGIN_REFRESH_TOKEN=REFRESH_TOKEN)
+    return env
+
+
 def secrets_from_env(sim: BiginSimulator, auth: str = "both") -> dict[str, t.Any]:
     """``play`` keywords that hand the credentials over in BIGIN_* variables, as a scheduled run would.
 
@@ -78,12 +88,7 @@ def secrets_from_env(sim: BiginSimulator, auth: str = "both") -> dict[str, t.Any
     the module does; these runs keep the playbook free of secrets, so that any
     secret found in the output came from the module.
     """
-    env: dict[str, str] = {}
-    if auth in ("token", "both"):
-        env["BIGIN_ACCESS_TOKEN"] = ACCESS_TOKEN
-    if auth in ("refresh", "both"):
-        env.update(BIGIN_CLIENT_ID=CLIENT_ID, BIGIN_CLIENT_SECRET=CLIENT_SECRET, BIGIN_REFRESH_TOKEN=REFRESH_TOKEN)
-    return {"auth": "none", "env": env, "defaults": {"api_domain": sim.url, "accounts_url": sim.url}}
+    return {"auth": "none", "env": credentials_env(auth), "defaults": {"api_domain": sim.url, "accounts_url": sim.url}}
 
 
 def _environment(tmp_path: t.Any, results_file: str) -> dict[str, str]:

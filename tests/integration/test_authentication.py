@@ -38,6 +38,8 @@ from tests.integration.conftest import (
     add_photos,
     assert_no_secrets,
     cache_dir,
+    credentials_env,
+    photo_path,
     photo_task,
     request_log,
     run_on_hosts,
@@ -406,7 +408,7 @@ def check_outcomes_match_simulator(sim: BiginSimulator, by_record: dict[str, dic
             assert task["changed"] is False and sim.photo("Contacts", record_id) == PNG_RED
             failed.append(record_id)
     deletes = collections.Counter(e["path"] for e in sim.api_requests("DELETE") if e["status"] == 200)
-    assert sorted(deletes) == sorted("/bigin/v2/Contacts/%s/photo" % r for r in by_record if r not in failed)
+    assert sorted(deletes) == sorted(photo_path(r) for r in by_record if r not in failed)
     return failed
 
 
@@ -447,7 +449,7 @@ def test_fifteen_active_tokens(sim: BiginSimulator, tmp_path: t.Any) -> None:
 
 # -- the API domain the token endpoint names ----------------------------------------------------------
 
-REFRESH_ENV = {"BIGIN_CLIENT_ID": CLIENT_ID, "BIGIN_CLIENT_SECRET": CLIENT_SECRET, "BIGIN_REFRESH_TOKEN": REFRESH_TOKEN}
+REFRESH_ENV = credentials_env("refresh")
 
 
 def test_api_domain_from_the_token_answer(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
@@ -497,7 +499,7 @@ def test_credentials_and_urls_from_bigin_variables(sim: BiginSimulator, play: t.
     assert result.rc == 0, result.output
     assert result.task()["changed"] is True
     assert [(e["method"], e["path"]) for e in sim.api_requests()] == [
-        ("GET", "/bigin/v1/Contacts/%s/photo" % C1), ("DELETE", "/bigin/v1/Contacts/%s/photo" % C1)]
+        ("GET", photo_path(C1, version="v1")), ("DELETE", photo_path(C1, version="v1"))]
     assert sim.token_requests() == []
 
     sim.clear_log()
@@ -654,7 +656,7 @@ def test_no_secret_in_verbose_output(sim: BiginSimulator, play: t.Any, tmp_path:
     # -vvv turns the request trace on, in failed results too; it is checked for secrets with the rest.
     assert all(task["api_trace"] for task in result.tasks) and '"api_trace"' in result.output
     assert [(e["path"], e["status"]) for e in refresh_fails["api_trace"]] == [
-        ("/bigin/v2/Contacts/%s/photo" % C3, 401), ("/oauth/v2/token", 400)]
+        (photo_path(C3), 401), ("/oauth/v2/token", 400)]
     # The secrets reached the module only as module arguments (no BIGIN_* variable is set), as the
     # successful upload proves; ansible-core 2.21 no longer echoes module_args, masked or not.
     assert "NO_PERMISSION (HTTP 403)" in result.output and "Token refresh failed" in result.output
