@@ -40,7 +40,8 @@ def split_log(sim: BiginSimulator) -> tuple[list[dict[str, t.Any]], dict[str, co
 
 def selecting(**options: t.Any) -> dict[str, t.Any]:
     """A bigin_photo task on Contacts with only the given options (state too); a failure stops the play."""
-    return photo_task("photo", state=None, ignore_errors=False, **options)
+    state = options.pop("state", None)
+    return photo_task("photo", state=state, ignore_errors=False, **options)
 
 
 # -- what each state does with a listing, and what it costs ---------------------------------
