@@ -104,28 +104,28 @@ class PhotosMixin:
         self._truncate: list[list[int]] = []  # [GETs left] per inject_truncated_image call
 
     # -- photo state ------------------------------------------------------------
-    def set_content_type(self, module: str, record_id: t.Any, content_type: str | None) -> None:
+    def set_content_type(self, module_name: str, record_id: t.Any, content_type: str | None) -> None:
         """Serve this record's photo with ``content_type`` (None: no Content-Type header at all).
 
         The real API is not consistent about it: ``image/jpg``, ``application/octet-stream``
         and a missing header are all seen in Zoho traffic.  By default the type follows the bytes.
         """
         with self._lock:
-            self._content_types[(module, str(record_id))] = content_type
+            self._content_types[(module_name, str(record_id))] = content_type
 
-    def set_photo(self, module: str, record_id: t.Any, photo: bytes | None) -> None:
+    def set_photo(self, module_name: str, record_id: t.Any, photo: bytes | None) -> None:
         with self._lock:
-            put_photo(self._records[(module, str(record_id))], photo)
+            put_photo(self._records[(module_name, str(record_id))], photo)
 
-    def photo(self, module: str, record_id: t.Any) -> bytes | None:
+    def photo(self, module_name: str, record_id: t.Any) -> bytes | None:
         with self._lock:
-            rec = self._records.get((module, str(record_id)))
+            rec = self._records.get((module_name, str(record_id)))
             return None if rec is None else rec["photo"]
 
-    def photo_count(self, module: str | None = None) -> int:
+    def photo_count(self, module_name: str | None = None) -> int:
         with self._lock:
             return sum(
-                1 for (mod, dummy_rid), rec in self._records.items() if rec["photo"] is not None and module in (None, mod)
+                1 for (mod, dummy_rid), rec in self._records.items() if rec["photo"] is not None and module_name in (None, mod)
             )
 
     def inject_truncated_image(self, count: int = 1) -> None:
@@ -140,28 +140,31 @@ class PhotosMixin:
         with self._lock:
             self._delete_images = bool(delete_images)
 
-    def deny_record(self, module: str, record_id: t.Any) -> None:
-        with self._lock:
-            self._denied.add((module, str(record_id)))
+    def deny_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._denied, module_name, record_id, True)
 
-    def allow_record(self, module: str, record_id: t.Any) -> None:
-        with self._lock:
-            self._denied.discard((module, str(record_id)))
+    def allow_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._denied, module_name, record_id, False)
 
-    def lock_record(self, module: str, record_id: t.Any) -> None:
-        with self._lock:
-            self._locked.add((module, str(record_id)))
+    def lock_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._locked, module_name, record_id, True)
 
-    def unlock_record(self, module: str, record_id: t.Any) -> None:
+    def unlock_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._locked, module_name, record_id, False)
+
+    def _mark(self, marked: set[tuple[str, str]], module_name: str, record_id: t.Any, on: bool) -> None:
         with self._lock:
-            self._locked.discard((module, str(record_id)))
+            if on:
+                marked.add((module_name, str(record_id)))
+            else:
+                marked.discard((module_name, str(record_id)))
 
     # -- the API (routes.py calls these with the lock held) --------------------------
-    def _photo_record(self, method: str, module: str, record_id: str) -> tuple[dict[str, t.Any] | None, Response | None]:
+    def _photo_record(self, method: str, module_name: str, record_id: str) -> tuple[dict[str, t.Any] | None, Response | None]:
         """The record a photo request addresses, or the error that answers the request."""
         if method == "DELETE" and not self._delete_images:
             return None, self._error("NO_PERMISSION")
-        key = (module, record_id)
+        key = (module_name, record_id)
         if not record_id.isdigit() or not record_id.isascii() or key not in self._records:
             return None, self._error("INVALID_DATA")
         if method == "DELETE" and key in self._denied:
@@ -170,15 +173,15 @@ class PhotosMixin:
             return None, self._error("RECORD_LOCKED")
         return self._records[key], None
 
-    def _photo_get(self, module: str, record_id: str, request: dict[str, t.Any]) -> Response:
-        rec, err = self._photo_record("GET", module, record_id)
+    def _photo_get(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
+        rec, err = self._photo_record("GET", module_name, record_id)
         if rec is None:
             return t.cast(Response, err)
         photo = rec["photo"]
         if photo is None:
             return Response(204, b"", code="NO_CONTENT")
         ctype, ext = image_type(photo) or ("application/octet-stream", "bin")
-        ctype = self._content_types.get((module, record_id), ctype)
+        ctype = self._content_types.get((module_name, record_id), ctype)
         hdrs = [("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext))]
         if ctype is not None:
             hdrs.insert(0, ("Content-Type", ctype))
@@ -190,8 +193,8 @@ class PhotosMixin:
             resp.action = "truncate"
         return resp
 
-    def _photo_delete(self, module: str, record_id: str, request: dict[str, t.Any]) -> Response:
-        rec, err = self._photo_record("DELETE", module, record_id)
+    def _photo_delete(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
+        rec, err = self._photo_record("DELETE", module_name, record_id)
         if rec is None:
             return t.cast(Response, err)
         if rec["photo"] is None:
@@ -201,8 +204,8 @@ class PhotosMixin:
             200, {"code": "SUCCESS", "details": {}, "message": "Photo deleted", "status": "success"},
             code="SUCCESS")
 
-    def _photo_upload(self, module: str, record_id: str, request: dict[str, t.Any]) -> Response:
-        rec, err = self._photo_record("POST", module, record_id)
+    def _photo_upload(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
+        rec, err = self._photo_record("POST", module_name, record_id)
         if rec is None:
             return t.cast(Response, err)
         fields = parse_multipart(request["body"], request["headers"].get("Content-Type"))

@@ -157,7 +157,26 @@ def evaluate(node: Node, record: dict[str, t.Any]) -> bool:
 # -- the handlers -----------------------------------------------------------------------
 
 
-def _view(module: str, record_id: str, rec: dict[str, t.Any], fields: list[str] | None) -> dict[str, t.Any]:
+def _fields_and_per_page(sim: t.Any, query: dict[str, str], fields_required: bool) -> tuple[list[str] | None, int, t.Any]:
+    """The ``fields`` and ``per_page`` parameters, checked as listing and search both check them."""
+    fields, err = _fields_param(sim, query, required=fields_required)
+    if err:
+        return None, 0, err
+    per_page, err = _int_param(sim, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
+    return fields, per_page, err
+
+
+def _page_start(sim: t.Any, query: dict[str, str], per_page: int) -> tuple[int, int, t.Any]:
+    """``page`` (1 by default) and its first offset; past the discrete limit, its documented error."""
+    page, err = _int_param(sim, query, "page", 1, 1, None)
+    if err:
+        return 0, 0, err
+    if page * per_page > DISCRETE_LIMIT:
+        return 0, 0, sim._error("DISCRETE_PAGINATION_LIMIT_EXCEEDED", details={"limit": DISCRETE_LIMIT})
+    return page, (page - 1) * per_page, None
+
+
+def _view(module_name: str, record_id: str, rec: dict[str, t.Any], fields: list[str] | None) -> dict[str, t.Any]:
     full = dict(rec.get("fields") or {})
     full["Record_Image"] = rec.get("image_id")
     full["id"] = record_id
@@ -168,9 +187,9 @@ def _view(module: str, record_id: str, rec: dict[str, t.Any], fields: list[str] 
     return out
 
 
-def _sorted(sim: t.Any, module: str) -> list[tuple[str, dict[str, t.Any]]]:
+def _sorted(sim: t.Any, module_name: str) -> list[tuple[str, dict[str, t.Any]]]:
     # Like real Bigin: sort_by id, sort_order desc.
-    items = [(rid, rec) for (mod, rid), rec in sim._records.items() if mod == module]
+    items = [(rid, rec) for (mod, rid), rec in sim._records.items() if mod == module_name]
     items.sort(key=lambda item: int(item[0]) if item[0].isdigit() else 0, reverse=True)
     return items
 
@@ -197,35 +216,32 @@ def _int_param(sim: t.Any, query: dict[str, str], name: str, default: int, low: 
     return int(raw), None
 
 
-def handle(sim: t.Any, method: str, module: str, rest: str | None, query: dict[str, str], token: dict) -> t.Any:
+def handle(sim: t.Any, method: str, module_name: str, rest: str | None, query: dict[str, str], token: dict) -> t.Any:
     """Answer a records request (authentication and module already checked by the caller; lock held)."""
     if method != "GET":
         return sim._error("INVALID_REQUEST_METHOD")
     if rest == "search":
         if not any(scope in token["scopes"] for scope in SEARCH_SCOPES):
             return sim._error("OAUTH_SCOPE_MISMATCH")
-        return _search(sim, module, query)
+        return _search(sim, module_name, query)
     if rest is not None:
         fields, err = _fields_param(sim, query, required=False)
         if err:
             return err
-        rec = sim._records.get((module, rest))
+        rec = sim._records.get((module_name, rest))
         if rec is None:
             return sim._empty()
-        return sim._json(200, {"data": [_view(module, rest, rec, fields)]}, code="SUCCESS")
-    return _list(sim, module, query)
+        return sim._json(200, {"data": [_view(module_name, rest, rec, fields)]}, code="SUCCESS")
+    return _list(sim, module_name, query)
 
 
-def _list(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
-    fields, err = _fields_param(sim, query, required=True)
-    if err:
-        return err
-    per_page, err = _int_param(sim, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
+def _list(sim: t.Any, module_name: str, query: dict[str, str]) -> t.Any:
+    fields, per_page, err = _fields_and_per_page(sim, query, fields_required=True)
     if err:
         return err
     if "page" in query and "page_token" in query:
         return sim._error("AMBIGUITY_DURING_PROCESSING", details={"param_names": ["page", "page_token"]})
-    binding = (module, tuple(fields), per_page)
+    binding = (module_name, tuple(fields), per_page)
     if "page_token" in query:
         state = sim._page_tokens.get(query["page_token"])
         if state is None:
@@ -236,13 +252,10 @@ def _list(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
             return sim._error("TOKEN_BOUND_DATA_MISMATCH", details={"param_name": "page_token"})
         start, page = state["offset"], None
     else:
-        page, err = _int_param(sim, query, "page", 1, 1, None)
+        page, start, err = _page_start(sim, query, per_page)
         if err:
             return err
-        if page * per_page > DISCRETE_LIMIT:
-            return sim._error("DISCRETE_PAGINATION_LIMIT_EXCEEDED", details={"limit": DISCRETE_LIMIT})
-        start = (page - 1) * per_page
-    items = _sorted(sim, module)
+    items = _sorted(sim, module_name)
     chunk = items[start:start + per_page]
     if not chunk:
         return sim._empty()
@@ -263,7 +276,7 @@ def _list(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
         "sort_order": "desc",
         "more_records": more,
     }
-    data = [_view(module, rid, rec, fields) for rid, rec in chunk]
+    data = [_view(module_name, rid, rec, fields) for rid, rec in chunk]
     return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
 
 
@@ -271,7 +284,7 @@ def _expiry_text() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + PAGE_TOKEN_LIFETIME))
 
 
-def _search(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
+def _search(sim: t.Any, module_name: str, query: dict[str, str]) -> t.Any:
     criteria = query.get("criteria")
     if not criteria:
         return sim._error("REQUIRED_PARAM_MISSING_FIELDS", details={"param_name": "criteria"})
@@ -279,24 +292,18 @@ def _search(sim: t.Any, module: str, query: dict[str, str]) -> t.Any:
         tree = parse_criteria(criteria)
     except QueryError:
         return sim._error("INVALID_QUERY", details={"reason": "invalid criteria"})
-    fields, err = _fields_param(sim, query, required=False)
+    fields, per_page, err = _fields_and_per_page(sim, query, fields_required=False)
     if err:
         return err
-    per_page, err = _int_param(sim, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
+    page, start, err = _page_start(sim, query, per_page)
     if err:
         return err
-    page, err = _int_param(sim, query, "page", 1, 1, None)
-    if err:
-        return err
-    if page * per_page > DISCRETE_LIMIT:
-        return sim._error("DISCRETE_PAGINATION_LIMIT_EXCEEDED", details={"limit": DISCRETE_LIMIT})
-    matches = [(rid, rec) for rid, rec in _sorted(sim, module) if evaluate(tree, _view(module, rid, rec, None))]
-    start = (page - 1) * per_page
+    matches = [(rid, rec) for rid, rec in _sorted(sim, module_name) if evaluate(tree, _view(module_name, rid, rec, None))]
     chunk = matches[start:start + per_page]
     if not chunk:
         return sim._empty()
     info = {"per_page": per_page, "count": len(chunk), "page": page, "more_records": start + per_page < len(matches)}
-    data = [_view(module, rid, rec, fields) for rid, rec in chunk]
+    data = [_view(module_name, rid, rec, fields) for rid, rec in chunk]
     return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
 
 
@@ -314,31 +321,31 @@ class RecordsMixin:
         self._disabled: set[str] = set()
         self._unsupported: set[str] = set(DEFAULT_UNSUPPORTED)
 
-    def add_record(self, module: str, record_id: t.Any, photo: bytes | None = None,
+    def add_record(self, module_name: str, record_id: t.Any, photo: bytes | None = None,
                    fields: dict[str, t.Any] | None = None) -> None:
         """A record; ``fields`` (API name -> value, lookups as {"id", "name"}) is what Get Records returns."""
         with self._lock:
             rec: dict[str, t.Any] = {"photo": None, "image_id": None, "fields": dict(fields or {})}
-            self._records[(module, str(record_id))] = rec
+            self._records[(module_name, str(record_id))] = rec
             put_photo(rec, photo)
 
-    def record_image(self, module: str, record_id: t.Any) -> str | None:
+    def record_image(self, module_name: str, record_id: t.Any) -> str | None:
         """The record's Record_Image value (None: no photo)."""
         with self._lock:
-            return self._records[(module, str(record_id))]["image_id"]
+            return self._records[(module_name, str(record_id))]["image_id"]
 
     def expire_page_tokens(self) -> None:
         with self._lock:
             for state in self._page_tokens.values():
                 state["expires_at"] = 0.0
 
-    def remove_record(self, module: str, record_id: t.Any) -> None:
+    def remove_record(self, module_name: str, record_id: t.Any) -> None:
         with self._lock:
-            self._records.pop((module, str(record_id)), None)
+            self._records.pop((module_name, str(record_id)), None)
 
-    def has_record(self, module: str, record_id: t.Any) -> bool:
+    def has_record(self, module_name: str, record_id: t.Any) -> bool:
         with self._lock:
-            return (module, str(record_id)) in self._records
+            return (module_name, str(record_id)) in self._records
 
     def disable_module(self, name: str) -> None:
         with self._lock:
@@ -352,6 +359,6 @@ class RecordsMixin:
         with self._lock:
             self._unsupported.add(name)
 
-    def _records_get(self, module: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
+    def _records_get(self, module_name: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
         """GET /bigin/{v}/{Module}[/{id}|/search] (routes.py calls it with the lock held)."""
-        return handle(self, request["method"], module, rest, request["query"], request["token"])
+        return handle(self, request["method"], module_name, rest, request["query"], request["token"])

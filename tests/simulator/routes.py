@@ -184,7 +184,7 @@ class RoutesMixin:
             if not on_path:
                 return self._error("INVALID_URL_PATTERN")
             match = t.cast(t.Match[str], on_path[0].pattern.match(request["path"]))
-            module, record_id = match.group(2), match.group(3)
+            module_name, record_id = match.group(2), match.group(3)
             # authentication
             bearer = self._bearer(request["headers"])
             if bearer is None:
@@ -196,16 +196,16 @@ class RoutesMixin:
             if method not in API_METHODS:
                 return self._error("INVALID_REQUEST_METHOD")
             # module
-            if module in self._unsupported:
+            if module_name in self._unsupported:
                 return self._error("INVALID_MODULE_UNSUPPORTED")
-            if module not in MODULES or module in self._disabled:
+            if module_name not in MODULES or module_name in self._disabled:
                 return self._error("INVALID_MODULE")
             # scope
-            if not scope_allows(tok["scopes"], module, (route or on_path[0]).scope_op or method):
+            if not scope_allows(tok["scopes"], module_name, (route or on_path[0]).scope_op or method):
                 return self._error("OAUTH_SCOPE_MISMATCH")
             if route is None:
                 return self._error("INVALID_REQUEST_METHOD")
-            return route.handler(self, module, record_id, dict(request, token=tok))
+            return route.handler(self, module_name, record_id, dict(request, token=tok))
 
     def _handle_token(self, request: dict[str, t.Any]) -> Response:
         with self._lock:
