@@ -1,11 +1,12 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""ansible-doc renders every module completely: options, attributes, examples and return values."""
+"""ansible-doc renders every module completely (options, attributes, examples, return values); the README lists every make target."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import typing as t
@@ -13,7 +14,7 @@ import typing as t
 import pytest
 import yaml
 
-from tests.conftest import collections_path
+from tests.conftest import REPO_ROOT, collections_path
 
 ANSIBLE_DOC = os.path.join(os.path.dirname(sys.executable), "ansible-doc")
 CONNECTION_OPTIONS = {"access_token", "client_id", "client_secret", "refresh_token", "data_center", "api_domain",
@@ -79,3 +80,18 @@ def test_export_options_and_the_restore_source_are_documented(docs: dict[str, t.
     assert {"records", "written", "removed"} <= set(docs["zoho.bigin.bigin_photo_export"]["return"])
     src = " ".join(docs["zoho.bigin.bigin_photo"]["doc"]["options"]["src"]["description"])
     assert "directory" in src and "NO_SOURCE_FILE" in src
+
+
+def test_readme_development_table_lists_every_make_target() -> None:
+    """A contributor learns the build from one table: each documented (``##``) target has its row."""
+    with open(os.path.join(REPO_ROOT, "Makefile"), encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    # A per-core rule is written sanity-$1: (in leg_rules) or pyver-%:; the README writes <core>.
+    targets = {re.sub(r"\$1|%", "<core>", line.split(":", 1)[0])
+               for comment, line in zip(lines, lines[1:]) if comment.startswith("## ") and ":" in line}
+    with open(os.path.join(REPO_ROOT, "README.md"), encoding="utf-8") as handle:
+        rows = [line.split("|")[1] for line in handle if line.startswith("| `make ")]
+    documented = {name for row in rows for name in re.findall(r"`make ([^`\s]+)", row)}
+    assert len(targets) > 25, targets
+    assert targets <= documented, "README development table lacks: %s" % sorted(targets - documented)
+    assert documented <= targets, "README documents targets the Makefile has not: %s" % sorted(documented - targets)
