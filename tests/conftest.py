@@ -12,9 +12,14 @@ leaks look for each of ``SECRETS`` in what they captured.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
+import struct
 import sys
+import time
 import typing as t
+import zlib
 
 import pytest
 
@@ -49,6 +54,7 @@ if REPO_ROOT not in sys.path:
 
 # Imported after the path is set: the simulator is a package of this checkout.
 from tests.simulator.bigin_simulator import BiginSimulator  # noqa: E402  pylint: disable=wrong-import-position
+from tests.simulator.records import SEARCH_SCOPES  # noqa: E402  pylint: disable=wrong-import-position
 
 ACCESS_TOKEN = "1000.ACCESS-9c1f0e7d4b2a.secret"
 CLIENT_ID = "1000.CLIENTID7Q2"
@@ -56,6 +62,12 @@ CLIENT_SECRET = "CLIENT-SECRET-5e8d1c2b7a"
 REFRESH_TOKEN = "1000.REFRESH-3b9f6a1d2c.secret"
 SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, REFRESH_TOKEN)
 RECORD = "3000000038009"
+# The search scope the selection tests grant or withhold.
+SEARCH_SCOPE = SEARCH_SCOPES[0]
+# What a task that sent no request reports as api_calls.
+NO_API_CALLS = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
+# The "Possible Errors" list of the Delete Photo API reference, kept as data in the repository.
+DOCUMENTED_ERRORS_FILE = os.path.join(REPO_ROOT, "tests", "fixtures", "delete-photo-errors.json")
 
 
 @pytest.fixture
@@ -65,3 +77,32 @@ def sim() -> t.Iterator[BiginSimulator]:
         simulator.add_token(ACCESS_TOKEN)
         simulator.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
         yield simulator
+
+
+def assert_no_secrets(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text, "a secret leaked into the output"
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_mode(path: str) -> int:
+    """Permission bits of the path itself (a symlink is not followed)."""
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def png_header(width: int, height: int) -> bytes:
+    """The start of a PNG of that size: enough for a size check, not a picture."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
+    return b"\x89PNG\r\n\x1a\n" + chunk + b"\0" * 16
+
+
+def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
+    """Poll until condition() holds or limit seconds pass; the final answer of condition()."""
+    deadline = time.monotonic() + limit
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()

@@ -11,7 +11,6 @@ plus the raw output (for secret checks). The credentials come from ``tests/conft
 from __future__ import annotations
 
 import collections
-import hashlib
 import json
 import os
 import subprocess
@@ -21,7 +20,7 @@ import typing as t
 import pytest
 import yaml
 
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SECRETS, collections_path
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SEARCH_SCOPE, collections_path
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
@@ -35,7 +34,6 @@ RECORD_INFO = "zoho.bigin.bigin_record_info"
 # Record ids for tests that need a few; any test may add more of its own.
 C1, C2, C3, C4, C5, C6 = ("3000000038001", "3000000038002", "3000000038003", "3000000038004", "3000000038005",
                           "3000000038006")
-SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
 
 
 # -- running playbooks -------------------------------------------------------------------------
@@ -51,6 +49,11 @@ class PlayResult:
         if os.path.exists(results_file):
             with open(results_file, encoding="utf-8") as handle:
                 self.tasks = [json.loads(line) for line in handle if line.strip()]
+
+    @property
+    def succeeded(self) -> bool:
+        """The play ended well and no task failed, not even one whose failure the play ignored."""
+        return self.rc == 0 and all(task.get("_status") != "failed" for task in self.tasks)
 
     def task(self, index: int = -1) -> dict[str, t.Any]:
         return self.tasks[index]
@@ -256,10 +259,6 @@ def warnings_of(task: dict[str, t.Any]) -> list[str]:
     return [str(w) for w in task.get("warnings") or []]
 
 
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def write_file(tmp_path: t.Any, name: str, data: bytes) -> str:
     """Write ``data`` to ``tmp_path/name``; return the path as a string."""
     target = tmp_path / name
@@ -270,8 +269,3 @@ def write_file(tmp_path: t.Any, name: str, data: bytes) -> str:
 def cache_dir(tmp_path: t.Any) -> str:
     """The module's token cache directory under ``play`` (which sets XDG_CACHE_HOME to tmp_path/cache)."""
     return os.path.join(str(tmp_path), "cache", "zoho.bigin")
-
-
-def assert_no_secrets(text: str) -> None:
-    for secret in SECRETS:
-        assert secret not in text, "a secret leaked into the output"

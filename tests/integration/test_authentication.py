@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS, collections_path
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS, assert_no_secrets, collections_path, file_mode
 from tests.integration.conftest import (
     C1,
     C2,
@@ -36,7 +36,6 @@ from tests.integration.conftest import (
     PHOTO,
     PlayResult,
     add_photos,
-    assert_no_secrets,
     cache_dir,
     credentials_env,
     photo_path,
@@ -65,7 +64,7 @@ def test_refreshed_token_is_cached_across_tasks_and_runs(sim: BiginSimulator, pl
         photo_task("delete one", C3),
     ]
     first = play(tasks, auth="refresh")
-    assert first.rc == 0, first.output
+    assert first.succeeded, first.output
     assert [task["changed"] for task in first.tasks] == [False, True, True]
     assert len(sim.token_requests()) == 1
     assert sim.tokens_issued == 1
@@ -77,13 +76,13 @@ def test_refreshed_token_is_cached_across_tasks_and_runs(sim: BiginSimulator, pl
 
     # The cache: a 0700 directory, 0600 files, holding the access token but no long-lived secret.
     directory = cache_dir(tmp_path)
-    assert stat.S_IMODE(os.stat(directory).st_mode) == 0o700
+    assert file_mode(directory) == 0o700
     names = os.listdir(directory)
     data_files = [n for n in names if n.endswith(".json")]
     assert len(data_files) == 1
     for name in names:
         full = os.path.join(directory, name)
-        assert stat.S_IMODE(os.stat(full).st_mode) == 0o600, name
+        assert file_mode(full) == 0o600, name
         with open(full, "rb") as handle:
             content = handle.read()
         for secret in (REFRESH_TOKEN, CLIENT_SECRET):
@@ -94,7 +93,7 @@ def test_refreshed_token_is_cached_across_tasks_and_runs(sim: BiginSimulator, pl
 
     # A second ansible-playbook run, same cache: no new token while the cached one is valid.
     second = play([photo_task("next run", C4)], auth="refresh")
-    assert second.rc == 0, second.output
+    assert second.succeeded, second.output
     assert second.task()["changed"] is True
     assert len(sim.token_requests()) == 1
     assert sim.photo("Contacts", C4) is None
@@ -104,7 +103,7 @@ def test_token_cache_false_writes_no_cache(sim: BiginSimulator, play: t.Any, tmp
     add_photos(sim, [C1, C2])
     result = play([photo_task("one", C1), photo_task("two", C2)], auth="refresh", defaults={"token_cache": False})
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert [task["changed"] for task in result.tasks] == [True, True]
     assert len(sim.token_requests()) == 2  # nothing shared between the tasks
     directory = cache_dir(tmp_path)
@@ -177,7 +176,7 @@ def test_concurrent_forks_refresh_once(sim: BiginSimulator, tmp_path: t.Any) -> 
 
     r = run_on_hosts(tmp_path, sim, hosts, [photo_task("delete", "{{ rid }}", max_retries=1)], forks=5)
 
-    assert r.rc == 0, r.output
+    assert r.succeeded, r.output
     assert sorted(task["_status"] for task in r.tasks) == ["ok"] * 5
     assert all(task["changed"] for task in r.tasks)
     assert sim.photo_count() == 0
@@ -207,7 +206,7 @@ def test_expired_access_token_is_refreshed_once_and_retried_once(sim: BiginSimul
         photo_task("three at once, no cache", [C3, C4, C5], token_cache=False, concurrency=3),
     ], auth="both")
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert [task["_status"] for task in result.tasks] == ["ok", "ok", "ok"]
     assert all(task["changed"] for task in result.tasks)
     assert sim.photo_count("Contacts") == 0
@@ -305,11 +304,12 @@ def test_a_token_still_rejected_after_refresh_is_not_refreshed_again(sim: BiginS
     assert [(e["kind"], e["status"]) for e in sim.requests] == [("api", 401), ("token", 200), ("api", 401)]
 
 
-def test_a_scope_mismatch_is_not_refreshed_and_stops_the_task_at_once(sim: BiginSimulator, play: t.Any) -> None:
-    """A missing scope fails every record alike: no refresh (refresh credentials are given), no other record tried."""
+@pytest.mark.parametrize("auth", ["token", "both"])
+def test_a_scope_mismatch_is_not_refreshed_and_stops_the_task_at_once(sim: BiginSimulator, play: t.Any, auth: str) -> None:
+    """A missing scope fails every record alike: no refresh (even with refresh credentials), no other record tried."""
     add_photos(sim, [C1, C2, C3, C4, C5])
     sim.inject_error("OAUTH_SCOPE_MISMATCH", method="GET")
-    result = play([photo_task("delete", [C1, C2, C3, C4, C5], concurrency=1)], auth="both")
+    result = play([photo_task("delete", [C1, C2, C3, C4, C5], concurrency=1)], auth=auth)
 
     task = result.task()
     assert task["_status"] == "failed" and task["changed"] is False
@@ -496,17 +496,16 @@ def test_credentials_and_urls_from_bigin_variables(sim: BiginSimulator, play: t.
     add_photos(sim, [C1, C2])
     token_env = {"BIGIN_ACCESS_TOKEN": ACCESS_TOKEN, "BIGIN_API_DOMAIN": sim.url, "BIGIN_API_VERSION": "v1"}
     result = play([photo_task("delete", C1)], auth="none", env=token_env)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert result.task()["changed"] is True
     assert [(e["method"], e["path"]) for e in sim.api_requests()] == [
         ("GET", photo_path(C1, version="v1")), ("DELETE", photo_path(C1, version="v1"))]
     assert sim.token_requests() == []
 
     sim.clear_log()
-    refresh_env = {"BIGIN_CLIENT_ID": CLIENT_ID, "BIGIN_CLIENT_SECRET": CLIENT_SECRET,
-                   "BIGIN_REFRESH_TOKEN": REFRESH_TOKEN, "BIGIN_ACCOUNTS_URL": sim.url, "BIGIN_API_DOMAIN": sim.url}
+    refresh_env = dict(credentials_env("refresh"), BIGIN_ACCOUNTS_URL=sim.url, BIGIN_API_DOMAIN=sim.url)
     result = play([photo_task("delete", C2)], auth="none", env=refresh_env)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert result.task()["changed"] is True
     assert len(sim.token_requests()) == 1
     assert sim.photo("Contacts", C2) is None

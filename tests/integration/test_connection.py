@@ -13,13 +13,12 @@ import select
 import socket
 import socketserver
 import threading
-import time
 import typing as t
 
 import pytest
 
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN
-from tests.integration.conftest import C1, C2, PlayResult, add_photos, assert_no_secrets, photo_task, playbook_runner
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, assert_no_secrets, wait_for
+from tests.integration.conftest import C1, C2, PlayResult, add_photos, photo_task, playbook_runner
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.tls import make_certificate
 
@@ -53,13 +52,6 @@ def tls_play(tmp_path: t.Any, tls_sim: BiginSimulator) -> t.Callable[..., PlayRe
     return playbook_runner(tmp_path, tls_sim)
 
 
-def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
-    deadline = time.monotonic() + limit
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
-
-
 def test_untrusted_certificate_fails_clearly(tls_sim: BiginSimulator, tls_play: t.Any) -> None:
     assert tls_sim.url.startswith("https://127.0.0.1:")
     result = tls_play([DELETE_C1])
@@ -75,7 +67,7 @@ def test_untrusted_certificate_fails_clearly(tls_sim: BiginSimulator, tls_play: 
 def test_ca_path_trusts_the_certificate(tls_sim: BiginSimulator, tls_play: t.Any, certs: dict[str, str]) -> None:
     # Refresh credentials: the accounts server is reached over HTTPS with the same bundle.
     result = tls_play([DELETE_C1], auth="refresh", defaults={"ca_path": certs["cert"]})
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert result.task()["changed"] is True
     assert tls_sim.photo("Contacts", C1) is None
     assert len(tls_sim.token_requests()) == 1 and tls_sim.tls_handshake_failures == 0
@@ -89,7 +81,7 @@ def test_ca_path_from_the_environment_wins_over_other_bundles(tls_sim: BiginSimu
                                                               certs: dict[str, str], variable: str) -> None:
     env = {"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": "", variable: certs["other"], "BIGIN_CA_PATH": certs["cert"]}
     result = tls_play([DELETE_C1], env=env)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert tls_sim.photo("Contacts", C1) is None
     # And the variable was really in force: without ca_path it decides, and rejects the simulator.
     del env["BIGIN_CA_PATH"]
@@ -100,7 +92,7 @@ def test_ca_path_from_the_environment_wins_over_other_bundles(tls_sim: BiginSimu
 
 def test_validate_certs_false_ignores_a_bad_ca_path(tls_sim: BiginSimulator, tls_play: t.Any, tmp_path: t.Any) -> None:
     result = tls_play([DELETE_C1], defaults={"validate_certs": False, "ca_path": str(tmp_path / "missing.pem")})
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert tls_sim.photo("Contacts", C1) is None
 
 
@@ -167,7 +159,7 @@ def test_https_proxy_and_no_proxy_are_honoured(tls_sim: BiginSimulator, tls_play
     proxy_url = "http://127.0.0.1:%d" % proxy.server_address[1]
     env = {"HTTPS_PROXY": proxy_url, "https_proxy": proxy_url, "NO_PROXY": "", "no_proxy": ""}
     result = tls_play([DELETE_C1], auth="refresh", defaults={"ca_path": certs["cert"]}, env=env)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert tls_sim.photo("Contacts", C1) is None
     # The token request and the API requests all went through the tunnel (one per connection).
     assert proxy.targets and set(proxy.targets) == {"127.0.0.1:%d" % tls_sim.port}
@@ -176,6 +168,6 @@ def test_https_proxy_and_no_proxy_are_honoured(tls_sim: BiginSimulator, tls_play
     tunnelled = len(proxy.targets)
     env.update(NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     result = tls_play([DELETE_C2], defaults={"ca_path": certs["cert"]}, env=env)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert tls_sim.photo("Contacts", C2) is None
     assert len(proxy.targets) == tunnelled  # reached directly

@@ -19,7 +19,8 @@ import typing as t
 
 import pytest
 
-from tests.integration.conftest import C1, C2, C3, C4, PHOTO, methods, photo_path, photo_task, request_log, sha, write_file
+from tests.conftest import sha
+from tests.integration.conftest import C1, C2, C3, C4, PHOTO, methods, photo_path, photo_task, request_log, write_file
 from tests.simulator.bigin_simulator import JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 
@@ -35,7 +36,7 @@ def test_delete_then_repeat_changes_nothing_more(sim: BiginSimulator, play: t.An
     sim.add_record("Contacts", C1, photo=PNG_RED)
     result = play([absent(C1, "first"), absent(C1, "again")])
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     first, again = result.tasks
     assert first["_status"] == "ok" and first["changed"] is True
     record = first["records"][0]
@@ -59,7 +60,7 @@ def test_check_mode_predicts_and_sends_nothing(sim: BiginSimulator, play: t.Any)
     result = play([absent(C1, "with photo"), absent(C2, "without photo"), absent([C1, C2], "both")],
                   check=True)
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     with_photo, without, both = result.tasks
     assert with_photo["changed"] is True
     assert with_photo["records"][0]["changed"] is True
@@ -77,7 +78,7 @@ def test_diff_mode_shows_before_and_after(sim: BiginSimulator, play: t.Any) -> N
     sim.add_record("Contacts", C2)
     result = play([absent([C1, C2])], diff=True)
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     expected_before = {"present": True, "size": len(JPEG_MIN), "sha256": sha(JPEG_MIN)}
     assert task["records"][0]["before"] == expected_before
@@ -104,7 +105,7 @@ def test_several_records_in_one_task(sim: BiginSimulator, play: t.Any) -> None:
     task = {"name": "many", PHOTO: {"module": "cOnTaCtS", "record_ids": ids, "state": "absent"}}  # the record_ids alias
     result = play([task])
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     records = result.task()["records"]
     # One entry per requested id, repeats included; each id is still worked on once (below).
     assert [r["record_id"] for r in records] == [C3, C2, C1, C4, C3, C1]
@@ -129,7 +130,7 @@ def test_companies_is_accounts_and_api_version_v1_and_the_id_alias_work(sim: Big
     ]
     result = play(tasks)
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     companies, v1 = result.tasks
     assert companies["changed"] is True
     assert companies["records"][0]["module"] == "Accounts"
@@ -148,7 +149,7 @@ def test_photo_gone_between_get_and_delete_is_not_a_change(sim: BiginSimulator, 
     sim.inject_error("INVALID_DATA_NO_PHOTO", method="DELETE")
     result = play([absent(C1)], defaults={"max_retries": 0})
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert task["_status"] == "ok"
     assert task["changed"] is False
@@ -269,7 +270,7 @@ def test_backup_before_replace_and_before_delete(sim: BiginSimulator, play: t.An
     ])
     ended = datetime.datetime.now(datetime.timezone.utc)
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     replace, delete, nothing = result.tasks
     assert replace["changed"] is True and delete["changed"] is True and nothing["changed"] is False
     _check_backup(replace["records"][0], backup_dir, "Contacts", C1, "png", PNG_BLUE, started, ended)

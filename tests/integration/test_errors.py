@@ -11,27 +11,13 @@ request needed; and bad input is refused before any request, naming the option a
 from __future__ import annotations
 
 import os
-import struct
 import subprocess
 import typing as t
-import zlib
 
 import pytest
 
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN
-from tests.integration.conftest import (
-    C1,
-    C2,
-    SEARCH_SCOPE,
-    PlayResult,
-    assert_no_secrets,
-    info_task,
-    photo_path,
-    photo_task,
-    request_log,
-    secrets_from_env,
-    seed_records,
-)
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SEARCH_SCOPE, assert_no_secrets, png_header
+from tests.integration.conftest import C1, C2, PlayResult, info_task, photo_path, photo_task, request_log, secrets_from_env, seed_records
 from tests.simulator.bigin_simulator import GIF_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 
@@ -441,15 +427,9 @@ def test_bad_input_is_refused_before_any_request(sim: BiginSimulator, play: t.An
     assert_no_secrets(result.output)
 
 
-def png(width: int, height: int) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
-            + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)) + b"\0" * 16)
-
-
 @pytest.mark.parametrize("data, expected", [
-    (png(5000, 2001), "is 5000x2001 pixels (10005000), over the API's upload limit of 10000000 pixels"),
-    (png(5000, 2001)[:20], "is a corrupt PNG image (truncated header)"),
+    (png_header(5000, 2001), "is 5000x2001 pixels (10005000), over the API's upload limit of 10000000 pixels"),
+    (png_header(5000, 2001)[:20], "is a corrupt PNG image (truncated header)"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "is a corrupt JPG image"),
 ], ids=["too-many-pixels", "truncated-png", "truncated-jpeg"])
 def test_a_src_the_api_would_refuse_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import typing as t
 
 import pytest
 
-from tests.integration.conftest import EXPORT, PHOTO, add_photos, methods, photo_path, sha
+from tests.conftest import file_mode, sha
+from tests.integration.conftest import EXPORT, PHOTO, add_photos, methods, photo_path
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
@@ -86,10 +86,6 @@ def snapshot(dest: str) -> dict[str, tuple[int, int]]:
             for name in os.listdir(dest)}
 
 
-def mode(path: str) -> int:
-    return stat.S_IMODE(os.stat(path).st_mode)
-
-
 def photo_gets(sim: BiginSimulator) -> list[str]:
     return [e["path"] for e in sim.api_requests("GET") if e["path"].endswith("/photo")]
 
@@ -106,18 +102,18 @@ def test_round_trip_by_record_ids_is_byte_identical(sim: BiginSimulator, play: t
     ids = list(photos)
     dest = str(tmp_path / "export")
     result = play([export(ids, dest)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert task["changed"] is True
     assert methods(sim) == {"GET": 60}
 
     # dest was created 0700; one 0600 file per photo, named by the API module name and the image type.
-    assert mode(dest) == 0o700
+    assert file_mode(dest) == 0o700
     expected = {"Contacts-%s.%s" % (record_id, ext_of(data)): data for record_id, data in photos.items() if data}
     on_disk = files(dest)
     assert {name: data for name, data in on_disk.items() if name != MANIFEST} == expected
     assert {name.rsplit(".", 1)[1] for name in expected} == {"png", "jpg", "gif", "bmp"}
-    assert all(mode(os.path.join(dest, name)) == 0o600 for name in on_disk)
+    assert all(file_mode(os.path.join(dest, name)) == 0o600 for name in on_disk)
     manifest = json.loads(on_disk[MANIFEST])
     assert set(manifest["records"]) == {"Contacts/%s" % r for r, d in photos.items() if d}
     assert all(entry["sha256"] == sha(photos[key.split("/")[1]]) for key, entry in manifest["records"].items())
@@ -144,7 +140,7 @@ def test_round_trip_by_record_ids_is_byte_identical(sim: BiginSimulator, play: t
         restore(with_photo, dest),
         restore(with_photo, dest, "restore again"),
     ])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     deleted, restored, again = result.tasks
     assert deleted["changed"] is True and sim.photo_count() == 40
     assert restored["changed"] is True and all(r["changed"] for r in restored["records"])
@@ -158,12 +154,12 @@ def test_round_trip_by_record_ids_is_byte_identical(sim: BiginSimulator, play: t
 def test_second_export_rewrites_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim, total=6, with_photo=4)
     dest = str(tmp_path / "export")
-    assert play([export(list(photos), dest)]).rc == 0
+    assert play([export(list(photos), dest)]).succeeded
     before = snapshot(dest)
     sim.clear_log()
 
     result = play([export(list(photos), dest, "again")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert task["changed"] is False
     assert not any(r["changed"] for r in task["records"])
@@ -180,13 +176,13 @@ def test_changed_photo_is_rewritten_and_a_new_type_replaces_the_old_file(
     sim.add_record("Contacts", b, photo=PNG_BLUE)
     sim.add_record("Contacts", c, photo=GIF_MIN)
     dest = str(tmp_path / "export")
-    assert play([export([a, b, c], dest)]).rc == 0
+    assert play([export([a, b, c], dest)]).succeeded
     before = snapshot(dest)
     sim.set_photo("Contacts", a, PNG_BLUE)  # same type, new bytes
     sim.set_photo("Contacts", b, JPEG_MIN)  # new type
 
     result = play([export([a, b, c], dest, "after change")], diff=True)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert [r["changed"] for r in task["records"]] == [True, True, False]
     assert files(dest) == {"Contacts-%s.png" % a: PNG_BLUE, "Contacts-%s.jpg" % b: JPEG_MIN,
@@ -209,7 +205,7 @@ def test_check_mode_writes_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t
     ids = list(photos)
     missing = str(tmp_path / "not-yet")
     result = play([export(ids, missing, "check into a missing dest")], check=True)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert task["changed"] is True
     assert not os.path.exists(missing)  # not even the directory
@@ -217,12 +213,12 @@ def test_check_mode_writes_nothing(sim: BiginSimulator, play: t.Any, tmp_path: t
                                              for r, d in photos.items() if d)
 
     dest = str(tmp_path / "export")
-    assert play([export(ids[:1], dest)]).rc == 0
+    assert play([export(ids[:1], dest)]).succeeded
     before = snapshot(dest)
     sim.set_photo("Contacts", ids[0], PNG_BLUE)
     sim.set_photo("Contacts", ids[1], None)
     result = play([export(ids, dest, "check"), export(ids[1:2], dest, "check prune", prune=True)], check=True)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     check, check_prune = result.tasks
     assert check["changed"] is True
     assert [r["changed"] for r in check["records"]] == [True, False, True, False]
@@ -238,7 +234,7 @@ def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(
     ids = list(photos)
     dest = str(tmp_path / "export")
     other = os.path.join(dest, "Contacts-%s.png" % rid(99))  # a record not selected: never touched
-    assert play([export(ids, dest)]).rc == 0
+    assert play([export(ids, dest)]).succeeded
     with open(other, "wb") as handle:
         handle.write(PNG_RED)
     gone = [ids[1], ids[4]]
@@ -256,7 +252,7 @@ def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(
     result = play([export(ids, dest, "prune", prune=True)], check=True)
     assert sorted(result.task()["removed"]) == gone_files and all(os.path.exists(p) for p in gone_files)
     result = play([export(ids, dest, "prune", prune=True), export(ids, dest, "prune again", prune=True)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     pruned, again = result.tasks
     assert pruned["changed"] is True and sorted(pruned["removed"]) == gone_files
     assert [r["changed"] for r in pruned["records"]] == [r in gone for r in ids]
@@ -273,7 +269,7 @@ def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
     photos = seed(sim, total=6, with_photo=6)
     ids = list(photos)
     dest = str(tmp_path / "export")
-    assert play([export(ids[:1], dest, "first record only")]).rc == 0
+    assert play([export(ids[:1], dest, "first record only")]).succeeded
     old = files(dest)["Contacts-%s.png" % ids[0]]
     sim.set_photo("Contacts", ids[0], PNG_BLUE + b"#new")
     # Connections dropped mid-run (and a body cut short), with no retry left: those records fail.
@@ -301,7 +297,7 @@ def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
     assert "3 of 6 records failed" in task["msg"]
 
     result = play([export(ids, dest, "resumed")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert sorted(r["record_id"] for r in task["records"] if r["changed"]) == failed
     assert files(dest)["Contacts-%s.png" % ids[0]] == PNG_BLUE + b"#new"
@@ -316,7 +312,7 @@ def test_round_trip_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path:
     photos = seed(sim)
     dest = str(tmp_path / "export")
     result = play([export_all(dest)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert len(listings(sim)) == 1 and len(photo_gets(sim)) == 40  # records without a photo cost nothing
     records = {r["record_id"]: r for r in result.task()["records"]}
     assert set(records) == set(photos)
@@ -328,7 +324,7 @@ def test_round_trip_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path:
         {"name": "delete every photo", PHOTO: {"module": "Contacts", "all_records": True, "state": "absent"}},
         {"name": "restore every photo in dest", PHOTO: {"module": "Contacts", "src": dest}},
     ])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert sorted(r["record_id"] for r in result.tasks[1]["records"]) == sorted(r for r, d in photos.items() if d)
     for record_id, data in photos.items():
         assert sim.photo("Contacts", record_id) == data, record_id
@@ -337,12 +333,12 @@ def test_round_trip_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path:
 def test_incremental_exports_cost_only_the_listing(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim)
     dest = str(tmp_path / "export")
-    assert play([export_all(dest, "first")]).rc == 0
+    assert play([export_all(dest, "first")]).succeeded
     before = snapshot(dest)
     sim.clear_log()
 
     second = play([export_all(dest, "second")])
-    assert second.rc == 0, second.output
+    assert second.succeeded, second.output
     assert second.task()["changed"] is False
     # Only the listing (60 records: one page); not one photo GET, nothing else.
     assert len(listings(sim)) == 1 and photo_gets(sim) == []
@@ -355,7 +351,7 @@ def test_incremental_exports_cost_only_the_listing(sim: BiginSimulator, play: t.
     sim.set_photo("Contacts", changed_id, photos[rid(6)] + b"#replaced")  # type: ignore[operator]
     sim.clear_log()
     third = play([export_all(dest, "third")])
-    assert third.rc == 0, third.output
+    assert third.succeeded, third.output
     assert third.task()["changed"] is True
     assert len(listings(sim)) == 1
     assert photo_gets(sim) == [photo_path(changed_id)]
@@ -378,7 +374,7 @@ def test_interrupted_export_is_completed_by_the_next_listing_run(sim: BiginSimul
     assert all(n == MANIFEST or n.startswith("Contacts-") for n in os.listdir(dest))
     sim.clear_log()
     second = play([export_all(dest)])
-    assert second.rc == 0, second.output
+    assert second.succeeded, second.output
     assert sorted(p.split("/")[-2] for p in photo_gets(sim)) == failed
     assert {n: d for n, d in files(dest).items() if n != MANIFEST} == {
         "Contacts-%s.%s" % (r, ext_of(d)): d for r, d in photos.items() if d}
@@ -387,16 +383,16 @@ def test_interrupted_export_is_completed_by_the_next_listing_run(sim: BiginSimul
 def test_prune_and_check_mode_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim, total=10, with_photo=8)
     dest = str(tmp_path / "export")
-    assert play([export_all(dest)]).rc == 0
+    assert play([export_all(dest)]).succeeded
     gone = [rid(2), rid(3)]
     for record_id in gone:
         sim.set_photo("Contacts", record_id, None)
     before = snapshot(dest)
     sim.clear_log()
     check = play([export_all(dest, prune=True)], check=True)
-    assert check.rc == 0 and snapshot(dest) == before and photo_gets(sim) == []
+    assert check.succeeded and snapshot(dest) == before and photo_gets(sim) == []
     result = play([export_all(dest, prune=True)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert sorted(result.task()["removed"]) == sorted(check.task()["removed"]) == sorted(
         os.path.join(dest, "Contacts-%s.%s" % (r, ext_of(photos[r]))) for r in gone)  # type: ignore[arg-type]
     assert photo_gets(sim) == []
@@ -410,7 +406,7 @@ def test_criteria_export_reads_only_the_matching_photos(search_sim: BiginSimulat
     dest = str(tmp_path / "export")
     criteria = "(Last_Name:equals:Smith)"
     result = play([{"name": "export by criteria", EXPORT: {"module": "Contacts", "criteria": criteria, "dest": dest}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert sorted(r["record_id"] for r in result.task()["records"]) == wanted + [rid(5)]
     assert [p.endswith("/search") for p in listings(search_sim)] == [True]
     assert sorted(p.split("/")[-2] for p in photo_gets(search_sim)) == wanted
@@ -428,15 +424,15 @@ def test_restore_from_backup_dir_takes_the_newest_backup(sim: BiginSimulator, pl
     backups = str(tmp_path / "backups")
     delete = {PHOTO: {"module": "Contacts", "record_id": [a, b, c], "state": "absent", "backup_dir": backups}}
     result = play([dict(delete, name="first delete")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     sim.set_photo("Contacts", a, GIF_MIN)  # a newer photo of a, deleted (and backed up) later
     result = play([dict(delete, name="second delete")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert len(os.listdir(backups)) == 3
 
     sim.clear_log()
     result = play([restore([a, b], backups), restore([a, b], backups, "again")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert sim.photo("Contacts", a) == GIF_MIN and sim.photo("Contacts", b) == JPEG_MIN
     assert sim.photo("Contacts", c) is None
     assert result.tasks[1]["changed"] is False
@@ -466,7 +462,7 @@ def test_restore_without_selection_from_backup_dir(sim: BiginSimulator, play: t.
     delete = {"module": "Contacts", "all_records": True, "state": "absent", "backup_dir": backups}
     result = play([{"name": "delete", PHOTO: delete},
                    {"name": "restore", PHOTO: {"module": "Contacts", "src": backups}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert len(result.tasks[1]["records"]) == 4
     for record_id, data in photos.items():
         assert sim.photo("Contacts", record_id) == data

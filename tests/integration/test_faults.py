@@ -21,7 +21,7 @@ import typing as t
 
 import pytest
 
-from tests.conftest import SECRETS
+from tests.conftest import SECRETS, assert_no_secrets, sha
 from tests.integration.conftest import (
     C1,
     C2,
@@ -31,12 +31,10 @@ from tests.integration.conftest import (
     C6,
     PlayResult,
     add_photos,
-    assert_no_secrets,
     photo_path,
     photo_task,
     request_log,
     secrets_from_env,
-    sha,
     warnings_of,
 )
 from tests.simulator.bigin_simulator import JPEG_MIN, PNG_BLUE, PNG_GREEN, PNG_RED, BiginSimulator

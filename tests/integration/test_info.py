@@ -12,7 +12,8 @@ import typing as t
 
 import pytest
 
-from tests.integration.conftest import C1, C2, C3, C4, INFO, RECORD_INFO, info_task, photo_path, seed_records, sha
+from tests.conftest import sha
+from tests.integration.conftest import C1, C2, C3, C4, INFO, RECORD_INFO, info_task, photo_path, seed_records
 from tests.simulator.bigin_simulator import GIF_MIN, JPEG_MIN, PNG_RED, BiginSimulator
 
 A1 = "3000000040001"
@@ -85,7 +86,7 @@ def test_record_info_gives_fields_lookups_and_unknown_ids(sim: BiginSimulator, p
     unknown = "3000000999999"
     result = play([{RECORD_INFO: {
         "module": "Contacts", "record_id": [ids[2], unknown, ids[1]], "fields": ["Last_Name", "Account_Name"]}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     assert task["changed"] is False
     assert task["records"] == [
@@ -104,7 +105,7 @@ def test_record_info_gives_fields_lookups_and_unknown_ids(sim: BiginSimulator, p
 def test_record_info_reads_the_default_fields(sim: BiginSimulator, play: t.Any) -> None:
     seed_records(sim, 2, module="Products")
     result = play([{RECORD_INFO: {"module": "Products", "all_records": True}}], check=True)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     (entry,) = sim.api_requests()
     assert entry["query"]["fields"] == "id,Record_Image,Product_Name"
     assert [set(r) for r in result.task()["records"]] == [{"id", "found", "has_photo", "Product_Name"}] * 2

@@ -16,12 +16,12 @@ import json
 import re
 import typing as t
 
-from tests.integration.conftest import C1, C2, C3, assert_no_secrets, info_task, photo_path, photo_task, seed_records
+from tests.conftest import NO_API_CALLS, assert_no_secrets
+from tests.integration.conftest import C1, C2, C3, info_task, photo_path, photo_task, seed_records
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
 PHOTO_PATH = re.compile(r"^/bigin/v2/Contacts/([0-9]+)/photo$")
 RECORDS = 30
-ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 
 
 # -- requests per record ---------------------------------------------------------------------------
@@ -50,7 +50,7 @@ def test_absent_costs_a_get_per_record_a_delete_per_photo_and_one_refresh(sim: B
     ids, photos = seed_records(sim, RECORDS, photo_every=2, base=3000000070000)
 
     first = play([absent_task(ids, 8)], auth="refresh")
-    assert first.rc == 0, first.output
+    assert first.succeeded, first.output
     assert_no_secrets(first.output)
     by_method = counts(sim)
     exactly_once(by_method["GET"], ids)
@@ -65,7 +65,7 @@ def test_absent_costs_a_get_per_record_a_delete_per_photo_and_one_refresh(sim: B
     sim.clear_log()
     # Same tmp_path, so the same XDG_CACHE_HOME: the cached token is still valid.
     second = play([absent_task(ids, 8)], auth="refresh")
-    assert second.rc == 0, second.output
+    assert second.succeeded, second.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], ids)
     assert set(by_method) == {"GET"}
@@ -83,7 +83,7 @@ def test_unchanged_present_and_info_cost_a_get_per_record(sim: BiginSimulator, p
     src.write_bytes(PNG_RED)
 
     present = play([photo_task("present", same_ids, state=None, ignore_errors=False, src=str(src), concurrency=8)])
-    assert present.rc == 0, present.output
+    assert present.succeeded, present.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], same_ids)
     assert set(by_method) == {"GET"}  # no POST (nothing to change), no DELETE
@@ -92,7 +92,7 @@ def test_unchanged_present_and_info_cost_a_get_per_record(sim: BiginSimulator, p
 
     sim.clear_log()
     info = play([info_task("info", mixed_ids, ignore_errors=False, concurrency=8)])
-    assert info.rc == 0, info.output
+    assert info.succeeded, info.output
     by_method = counts(sim)
     exactly_once(by_method["GET"], mixed_ids)
     assert set(by_method) == {"GET"}
@@ -130,7 +130,7 @@ def test_retries_and_a_token_refresh_are_counted_exactly(sim: BiginSimulator, pl
         delete(C1, C2, C3, concurrency=2),
         photo_task("upload", C3, state=None, ignore_errors=False, src=str(src)),
     ], auth="refresh")
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     first, second = result.tasks
     assert sim.photo("Contacts", C1) is None and sim.photo("Contacts", C2) is None
     assert sim.photo("Contacts", C3) == PNG_BLUE
@@ -147,7 +147,7 @@ def test_refresh_on_a_rejected_token_is_counted(sim: BiginSimulator, play: t.Any
     sim.add_record("Contacts", C1, PNG_RED)
     sim.expire_token_after(1)  # the DELETE meets an expired token: refresh, then the DELETE again
     result = play([delete(C1)], auth="both")
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert result.task()["api_calls"] == logged_calls(sim) == {
         "total": 3, "by_method": {"GET": 1, "POST": 0, "DELETE": 2}, "token_refreshes": 1}
 
@@ -172,7 +172,7 @@ def test_bad_input_fails_with_zero_counts(sim: BiginSimulator, play: t.Any) -> N
         photo_task("ansible rejects it"),  # no record_id
     ])
     assert [task["_status"] for task in result.tasks] == ["failed"] * 3, result.output
-    assert [task["api_calls"] for task in result.tasks] == [ZERO] * 3
+    assert [task["api_calls"] for task in result.tasks] == [NO_API_CALLS] * 3
     assert "concurrency" in result.tasks[0]["msg"] and "record_id" in result.tasks[2]["msg"]
     assert sim.requests == []
 
@@ -182,7 +182,7 @@ def test_trace_at_vvv_matches_the_log_and_holds_no_secret(sim: BiginSimulator, p
     sim.add_record("Contacts", C2, PNG_RED)
     sim.inject_status(429, count=1, method="GET", retry_after=0)
     result = play([delete(C1, C2, concurrency=1)], auth="refresh", verbosity=3)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     task = result.task()
     trace = task["api_trace"]
     log = [entry for entry in sim.requests if entry["kind"] in ("api", "token")]

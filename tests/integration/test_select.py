@@ -19,7 +19,8 @@ import typing as t
 
 import pytest
 
-from tests.integration.conftest import INFO, PHOTO, assert_no_secrets, photo_task, seed_records
+from tests.conftest import assert_no_secrets
+from tests.integration.conftest import INFO, PHOTO, photo_task, seed_records
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
 PHOTO_PATH = re.compile(r"^/bigin/v2/(\w+)/([0-9]+)/photo$")
@@ -50,7 +51,7 @@ def selecting(**options: t.Any) -> dict[str, t.Any]:
 def test_all_records_absent_lists_by_page_and_deletes_only_the_photos(sim: BiginSimulator, play: Play) -> None:
     ids, photos = seed_records(sim, 450, photo_every=10)
     result = play([selecting(all_records=True, state="absent", concurrency=8)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(sim)
     assert [(e["path"], e["query"].get("page")) for e in listing] == [("/bigin/v2/Contacts", str(p)) for p in (1, 2, 3)]
     assert all(e["query"]["fields"].split(",")[:2] == ["id", "Record_Image"] and e["query"]["per_page"] == "200"
@@ -70,7 +71,7 @@ def test_all_records_absent_with_backup_reads_only_photos(sim: BiginSimulator, p
     ids, photos = seed_records(sim, 60, photo_every=6)
     backup = tmp_path / "backup"
     result = play([selecting(all_records=True, state="absent", backup_dir=str(backup))])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(sim)
     assert len(listing) == 1
     assert photo["GET"] == collections.Counter({i: 1 for i in photos})
@@ -86,7 +87,7 @@ def test_present_force_false_posts_only_to_records_without_photo(search_sim: Big
     src.write_bytes(PNG_BLUE)
     result = play([{PHOTO: {"module": "Products", "criteria": "(Product_Name:starts_with:P)",
                             "src": str(src), "force": False}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(search_sim)
     assert [e["path"] for e in listing] == ["/bigin/v2/Products/search"]
     assert listing[0]["query"]["criteria"] == "(Product_Name:starts_with:P)"
@@ -102,7 +103,7 @@ def test_present_force_true_reads_only_records_with_photo(sim: BiginSimulator, p
     src = tmp_path / "blue.png"
     src.write_bytes(PNG_BLUE)
     result = play([selecting(all_records=True, src=str(src), force=True)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(sim)
     assert len(listing) == 1
     assert photo["GET"] == collections.Counter({i: 1 for i in photos})
@@ -113,7 +114,7 @@ def test_present_force_true_reads_only_records_with_photo(sim: BiginSimulator, p
 def test_photo_info_all_records_reads_only_photos(sim: BiginSimulator, play: Play) -> None:
     ids, photos = seed_records(sim, 30, photo_every=3, module="Accounts")
     result = play([{INFO: {"module": "Companies", "all_records": True}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(sim)
     assert [e["path"] for e in listing] == ["/bigin/v2/Accounts"]
     assert dict(photo) == {"GET": collections.Counter({i: 1 for i in photos})}
@@ -126,7 +127,7 @@ def test_photo_info_all_records_reads_only_photos(sim: BiginSimulator, play: Pla
 def test_check_mode_with_a_listing_sends_no_photo_request(sim: BiginSimulator, play: Play) -> None:
     ids, photos = seed_records(sim, 25, photo_every=5)
     result = play([selecting(all_records=True, state="absent")], check=True)
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     _listing, photo = split_log(sim)
     assert "DELETE" not in photo and "POST" not in photo and "GET" not in photo
     assert sim.photo_count("Contacts") == len(photos)
@@ -137,7 +138,7 @@ def test_a_photo_gone_since_the_listing_is_not_a_change(sim: BiginSimulator, pla
     (record_id,), _photos = seed_records(sim, 1, photo_every=1)
     sim.inject_error("INVALID_DATA_NO_PHOTO", method="DELETE")  # someone removed it after the listing
     result = play([selecting(all_records=True, state="absent")])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert result.task()["changed"] is False
 
 
@@ -147,7 +148,7 @@ def test_a_photo_gone_since_the_listing_is_not_a_change(sim: BiginSimulator, pla
 def test_2450_records_are_listed_by_page_then_by_page_token(sim: BiginSimulator, play: Play) -> None:
     ids, photos = seed_records(sim, 2450, photo_every=50)
     result = play([selecting(all_records=True, state="absent", concurrency=8)])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     listing, photo = split_log(sim)
     assert len(listing) == math.ceil(2450 / 200) == 13
     for number, entry in enumerate(listing[:10], 1):
@@ -177,7 +178,7 @@ def test_an_empty_selection_succeeds_and_changes_nothing(search_sim: BiginSimula
     seed_records(search_sim, 5)
     result = play([selecting(criteria="(Last_Name:equals:nobody)", state="absent"),
                    {INFO: {"module": "Products", "all_records": True}}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     assert [(t_["changed"], t_["records"]) for t_ in result.tasks] == [(False, []), (False, [])]
     assert len(search_sim.api_requests()) == 2  # one search (204), one listing (204)
 
@@ -200,7 +201,7 @@ def test_each_selection_on_each_module(search_sim: BiginSimulator, play: Play, m
     if module == "bigin_photo":
         options["state"] = "absent"
     result = play([{"zoho.bigin." + module: options}])
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     expected = {"record_id": [ids[3], ids[1]], "criteria": [ids[3], ids[1]],
                 "all_records": sorted(ids, reverse=True)}[option]
     records = result.task()["records"]

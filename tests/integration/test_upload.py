@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import typing as t
 
-from tests.integration.conftest import C1, C2, C3, methods, photo_path, photo_task, request_log, sha, write_file
+from tests.conftest import sha
+from tests.integration.conftest import C1, C2, C3, methods, photo_path, photo_task, request_log, write_file
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
 
@@ -26,7 +27,7 @@ def test_upload_then_same_photo_again(sim: BiginSimulator, play: t.Any, tmp_path
     src = write_file(tmp_path, "red.png", PNG_RED)
     result = play([upload("upload", C1, src=src), upload("again", C1, src=src)])
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     uploaded, again = result.tasks
     assert uploaded["_status"] == "ok" and uploaded["changed"] is True
     record = uploaded["records"][0]
@@ -53,7 +54,7 @@ def test_force_true_replaces_force_false_leaves_alone(sim: BiginSimulator, play:
         upload("force false, no photo", C3, src=src, force=False),
     ])
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     replaced, kept, added = result.tasks
     assert replaced["changed"] is True
     assert replaced["records"][0]["before"]["sha256"] == sha(PNG_BLUE)
@@ -77,7 +78,7 @@ def test_check_mode_sends_no_upload(sim: BiginSimulator, play: t.Any, tmp_path: 
     backup_dir = tmp_path / "backups"
     result = play([upload("check", [C1, C2, C3], src=src, backup_dir=str(backup_dir))], check=True)
 
-    assert result.rc == 0, result.output
+    assert result.succeeded, result.output
     records = result.task()["records"]
     assert [r["changed"] for r in records] == [True, True, False]
     assert result.task()["changed"] is True

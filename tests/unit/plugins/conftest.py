@@ -8,7 +8,6 @@ import the record ids and helpers below by name; fixtures reach them through pyt
 
 from __future__ import annotations
 
-import hashlib
 import os
 import typing as t
 
@@ -45,10 +44,6 @@ def contacts(sim: BiginSimulator) -> BiginSimulator:
     sim.add_record("Contacts", NO_PHOTO, None)
     sim.add_record("Contacts", OTHER, PNG_BLUE)
     return sim
-
-
-def sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def api_log(sim: BiginSimulator, method: str | None = None) -> list[tuple[str, str, int | None]]:

@@ -14,7 +14,7 @@ import typing as t
 import pytest
 import requests
 
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SEARCH_SCOPE
 from tests.simulator.bigin_simulator import ERRORS, GIF_MIN, JPEG_MIN, PNG_RED, BiginSimulator
 
 CONTACT = RECORD  # has PNG_RED in ``sample_records``
@@ -23,7 +23,6 @@ ACCOUNT = "3000000040001"  # has JPEG_MIN
 PRODUCT = "3000000050001"  # has GIF_MIN
 
 # Tokens of ``scoped_tokens``, beside the all-modules ACCESS_TOKEN of ``sim``.
-SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
 SEARCH_TOKEN = "1000.search.token"  # all modules and search
 READ_ONLY_TOKEN = "read-only"  # reads Contacts only
 NO_SEARCH_TOKEN = "no-search"  # reads Contacts and Accounts, no search

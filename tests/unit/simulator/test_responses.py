@@ -11,22 +11,19 @@ test_oauth, test_photos, test_faults).
 from __future__ import annotations
 
 import json
-import os
 
 import requests
 
-from tests.conftest import REPO_ROOT
+from tests.conftest import DOCUMENTED_ERRORS_FILE
 from tests.simulator.bigin_simulator import ERRORS, SEED_ERROR_KEYS, BiginSimulator
 
 from .conftest import auth, photo_url
 
-# The "Possible Errors" list of the Delete Photo API reference, kept as data in the repository.
-SEED_FIXTURE = os.path.join(REPO_ROOT, "tests", "fixtures", "delete-photo-errors.json")
 
 
 def documented_errors() -> list[tuple[str, int, str]]:
     """(code, HTTP status, message) of every documented error, in the documented order."""
-    with open(SEED_FIXTURE, encoding="utf-8") as fh:
+    with open(DOCUMENTED_ERRORS_FILE, encoding="utf-8") as fh:
         entries = json.load(fh)["errors"]
     return [(e["code"], e["http_status"], e["message"]) for e in entries]
 

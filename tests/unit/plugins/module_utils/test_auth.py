@@ -14,7 +14,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import stat
 import threading
 import time
 import typing as t
@@ -31,7 +30,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._auth import (
     default_cache_dir,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAuthError, BiginTransportError
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS, file_mode
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.unit.plugins.conftest import Wire
 
@@ -75,16 +74,12 @@ def new_cache(directory: t.Any, refresh_token: str = REFRESH_TOKEN) -> TokenCach
     return TokenCache(str(directory), ACCOUNTS_URL, CLIENT_ID, refresh_token)
 
 
-def mode(path: str) -> int:
-    return stat.S_IMODE(os.lstat(path).st_mode)
-
-
-def write_raw(cache: TokenCache, content: str | bytes, file_mode: int = 0o600) -> None:
+def write_raw(cache: TokenCache, content: str | bytes, permissions: int = 0o600) -> None:
     os.makedirs(cache.directory, mode=0o700, exist_ok=True)
     data = content.encode() if isinstance(content, str) else content
     with open(cache.path, "wb") as handle:
         handle.write(data)
-    os.chmod(cache.path, file_mode)
+    os.chmod(cache.path, permissions)
 
 
 # -- default_cache_dir -------------------------------------------------------------------------------
@@ -125,9 +120,9 @@ def test_cache_file_and_directory_modes(tmp_path: t.Any) -> None:
             cache.write("tok", time.time() + 3600)
     finally:
         os.umask(old_umask)
-    assert mode(cache.directory) == 0o700
-    assert mode(cache.path) == 0o600
-    assert mode(cache.lock_path) == 0o600
+    assert file_mode(cache.directory) == 0o700
+    assert file_mode(cache.path) == 0o600
+    assert file_mode(cache.lock_path) == 0o600
     assert cache.read(time.time()) == "tok"
 
 
@@ -187,10 +182,10 @@ def test_read_does_not_follow_a_symlink(tmp_path: t.Any) -> None:
     assert cache.read(time.time()) is None
 
 
-@pytest.mark.parametrize("file_mode", [0o640, 0o604, 0o660, 0o666])
-def test_read_ignores_a_file_others_can_read_or_write(tmp_path: t.Any, file_mode: int) -> None:
+@pytest.mark.parametrize("permissions", [0o640, 0o604, 0o660, 0o666])
+def test_read_ignores_a_file_others_can_read_or_write(tmp_path: t.Any, permissions: int) -> None:
     cache = new_cache(tmp_path)
-    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}', file_mode)
+    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}', permissions)
     assert cache.read(time.time()) is None
 
 
@@ -526,7 +521,7 @@ def test_cache_keeps_the_domain_with_the_token(tmp_path: t.Any) -> None:
     first = provider(FakeAccounts(answer={"access_token": "t1", "api_domain": "https://www.zohoapis.in"}),
                      access_token=None, cache=cache)
     assert first.get() == "t1"
-    assert mode(cache.path) == 0o600
+    assert file_mode(cache.path) == 0o600
     post = FakeAccounts()
     second = provider(post, access_token=None, cache=new_cache(tmp_path / "c"))
     assert second.get() == "t1" and second.api_domain == "https://www.zohoapis.in"
@@ -555,7 +550,7 @@ def test_loose_cache_directory_is_tightened(tmp_path: t.Any) -> None:
     directory.mkdir()
     os.chmod(directory, 0o755)
     provider(FakeAccounts(), access_token=None, cache=new_cache(directory)).get()
-    assert mode(str(directory)) == 0o700
+    assert file_mode(str(directory)) == 0o700
 
 
 def test_untrusted_cache_file_is_replaced_by_a_fresh_token(tmp_path: t.Any) -> None:
@@ -563,7 +558,7 @@ def test_untrusted_cache_file_is_replaced_by_a_fresh_token(tmp_path: t.Any) -> N
     write_raw(cache, '{"access_token": "planted", "expires_at": 4000000000}', 0o644)
     post = FakeAccounts()
     assert provider(post, access_token=None, cache=cache).get() == "minted-1"
-    assert mode(cache.path) == 0o600
+    assert file_mode(cache.path) == 0o600
     assert cache.read(time.time()) == "minted-1"
 
 

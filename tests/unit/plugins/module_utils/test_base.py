@@ -22,13 +22,12 @@ from ansible_collections.zoho.bigin.plugins.module_utils._base import CONNECTION
 from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo, bigin_photo_info
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, NO_API_CALLS, RECORD, REFRESH_TOKEN, assert_no_secrets
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 from tests.tls import make_certificate
 from tests.unit.plugins.conftest import NO_PHOTO, OTHER, api_log
 from tests.unit.plugins.module_runner import Result, instance
 
-ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 
 
 def photo_module(**extra: t.Any) -> t.Any:
@@ -42,11 +41,6 @@ def refused(result: Result, sim: BiginSimulator) -> str:
     assert result["failed"] is True
     assert sim.requests == []
     return result["msg"]
-
-
-def assert_no_secrets(text: str) -> None:
-    for secret in SECRETS:
-        assert secret not in text
 
 
 @pytest.fixture
@@ -170,7 +164,7 @@ def test_bad_ca_path_fails_before_any_request(run: t.Any, sim: BiginSimulator, t
     result = run(module_args(ca_path=str(path)))
     assert result.rc == 1
     assert result["msg"].startswith("ca_path: ") and expected in result["msg"] and str(path) in result["msg"]
-    assert result["api_calls"] == ZERO
+    assert result["api_calls"] == NO_API_CALLS
     assert sim.requests == []
 
 
@@ -227,14 +221,14 @@ def test_api_failure_carries_api_calls(run: t.Any, sim: BiginSimulator,
 def test_bad_input_fails_with_zero_counts(run: t.Any, sim: BiginSimulator, bad: dict[str, t.Any],
                                           module_args: t.Callable[..., dict[str, t.Any]]) -> None:
     result = run(module_args(**bad))
-    assert result.rc == 1 and result["api_calls"] == ZERO
+    assert result.rc == 1 and result["api_calls"] == NO_API_CALLS
     assert sim.requests == []
 
 
 def test_ansible_argument_errors_carry_zero_counts_too(run: t.Any, sim: BiginSimulator,
                                                        module_args: t.Callable[..., dict[str, t.Any]]) -> None:
     result = run(module_args(state="gone"))
-    assert result.rc == 1 and "state" in result["msg"] and result["api_calls"] == ZERO
+    assert result.rc == 1 and "state" in result["msg"] and result["api_calls"] == NO_API_CALLS
 
 
 # -- BiginModule(): options required together, and requests ------------------------------------------

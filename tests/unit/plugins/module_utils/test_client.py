@@ -17,7 +17,6 @@ import gzip
 import json
 import re
 import socket
-import time
 import typing as t
 
 import pytest
@@ -46,14 +45,13 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginTransportError,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome
-from tests.conftest import ACCESS_TOKEN, CLIENT_ID, RECORD, REFRESH_TOKEN, SECRETS
+from tests.conftest import ACCESS_TOKEN, CLIENT_ID, NO_API_CALLS, RECORD, REFRESH_TOKEN, SECRETS, wait_for
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 from tests.tls import make_certificate
 from tests.unit.plugins.conftest import NO_PHOTO, OTHER, Wire, api_log, statuses
 
 SMALL = 64 * 1024
 NOW = 1700000000.0
-ZERO = {"total": 0, "by_method": {"GET": 0, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 LOCKED_BODY = '{"data":[{"code":"RECORD_LOCKED","status":"error","message":"Record is locked","details":{}}]}'
 SUCCESS_BODY = '{"code":"SUCCESS","details":{},"message":"Photo deleted","status":"success"}'
 JSON_HEADERS = {"Content-Type": "application/json;charset=UTF-8"}
@@ -107,13 +105,6 @@ def test_session_settings() -> None:
         assert adapter._pool_maxsize == 6
     finally:
         session.close()
-
-
-def wait_for(condition: t.Callable[[], bool], limit: float = 10.0) -> bool:
-    deadline = time.monotonic() + limit
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    return condition()
 
 
 @pytest.fixture
@@ -245,7 +236,7 @@ def test_backoff_has_full_jitter() -> None:
 # -- Usage: what a run cost (api_calls, api_trace), counted by the transport -------------------------
 
 def test_zero_shape() -> None:
-    assert Usage().calls() == ZERO
+    assert Usage().calls() == NO_API_CALLS
 
 
 def test_every_attempt_is_counted_and_traced_in_order(sim: BiginSimulator, wire: t.Callable[..., Wire]) -> None:
@@ -269,7 +260,7 @@ def test_token_requests_are_counted_apart_and_traced_without_query_or_form(sim: 
     secret = "refresh-secret-in-query-5c1"
     sender.send("POST", "%s/oauth/v2/token?refresh_token=%s" % (sim.url, secret), "token", True,
                 token_request=True, data={"client_secret": secret})
-    assert sender.usage.calls() == dict(ZERO, token_refreshes=1)
+    assert sender.usage.calls() == dict(NO_API_CALLS, token_refreshes=1)
     assert sender.usage.trace_entries() == [
         {"method": "POST", "path": "/oauth/v2/token", "status": 200, "attempt": 1,
          "ms": sender.usage.trace_entries()[0]["ms"]}]

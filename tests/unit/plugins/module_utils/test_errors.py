@@ -22,17 +22,12 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     oauth_error_message,
     resolution_for,
 )
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-# tests/unit/plugins/module_utils -> collection root (also right in ansible-test's staged copy)
-COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(HERE))))
-# The "Possible Errors" list of the Delete Photo API reference, kept as data in the repository.
-SEED_FIXTURE = os.path.join(COLLECTION_ROOT, "tests", "fixtures", "delete-photo-errors.json")
+from tests.conftest import DOCUMENTED_ERRORS_FILE, REPO_ROOT
 
 
 def seed_errors() -> list[tuple[str, int, str, str]]:
     """(code, HTTP status, message, resolution) of every documented error, in the documented order."""
-    with open(SEED_FIXTURE, encoding="utf-8") as handle:
+    with open(DOCUMENTED_ERRORS_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
     rows = []
     for entry in data["errors"]:
@@ -57,7 +52,7 @@ def test_every_seed_error_is_in_the_catalogue_verbatim() -> None:
 
 
 def test_troubleshooting_guide_lists_every_catalogued_error_with_its_resolution() -> None:
-    path = os.path.join(COLLECTION_ROOT, "docs", "docsite", "rst", "troubleshooting.rst")
+    path = os.path.join(REPO_ROOT, "docs", "docsite", "rst", "troubleshooting.rst")
     with open(path, encoding="utf-8") as handle:
         guide = " ".join(handle.read().split())
     for code, status, message, resolution in CATALOGUE:

@@ -27,8 +27,9 @@ from ansible_collections.zoho.bigin.plugins.module_utils._export import (
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
+from tests.conftest import sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED
-from tests.unit.plugins.conftest import A, B, C, sha
+from tests.unit.plugins.conftest import A, B, C
 
 
 class FakeClient:

@@ -7,19 +7,13 @@ from __future__ import annotations
 
 import struct
 import typing as t
-import zlib
 
 import pytest
 
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, InputError
+from tests.conftest import png_header
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_RED
-
-
-def png(width: int, height: int) -> bytes:
-    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    chunk = struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr))
-    return b"\x89PNG\r\n\x1a\n" + chunk + b"\0" * 16
 
 
 def gif(width: int, height: int) -> bytes:
@@ -70,7 +64,7 @@ DAC = segment(0xCC, b"\x00\x11")  # neither is CC
 # -- image_size -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, size", [
-    (png(1234, 567), (1234, 567)),
+    (png_header(1234, 567), (1234, 567)),
     (gif(640, 480), (640, 480)),
     (bmp_info(300, 200), (300, 200)),
     (bmp_info(300, -200), (300, 200)),  # top-down bitmap
@@ -90,9 +84,9 @@ def test_image_size(data: bytes, size: tuple[int, int]) -> None:
 
 
 @pytest.mark.parametrize("data", [
-    png(10, 10)[:20],
+    png_header(10, 10)[:20],
     b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IDAT" + b"\0" * 13,
-    png(0, 10),
+    png_header(0, 10),
     gif(10, 10)[:8],
     bmp_info(10, 10)[:20],
     b"BM" + b"\0" * 12 + struct.pack("<I", 8) + b"\0" * 8,
@@ -116,7 +110,7 @@ def test_corrupt_headers_are_errors(data: bytes) -> None:
 # -- Image (_photo.py): the 10-megapixel limit on src ------------------------------------------------
 
 @pytest.mark.parametrize("data, dims", [
-    (png(4000, 2501), "4000x2501"),
+    (png_header(4000, 2501), "4000x2501"),
     (jpeg(5000, 2001, before=APP0 + APP1), "5000x2001"),
     (gif(65535, 200), "65535x200"),
     (bmp_info(10000, -1001), "10000x1001"),
@@ -133,7 +127,7 @@ def test_src_over_ten_megapixels_is_refused(tmp_path: t.Any, data: bytes, dims: 
 
 def test_src_of_exactly_ten_megapixels_is_fine(tmp_path: t.Any) -> None:
     path = tmp_path / "ok.png"
-    path.write_bytes(png(4000, 2500))
+    path.write_bytes(png_header(4000, 2500))
     assert Image(str(path)).ext == "png"
 
 

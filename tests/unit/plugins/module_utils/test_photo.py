@@ -31,9 +31,9 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     check_backup_dir,
     image_type,
 )
-from tests.conftest import RECORD
+from tests.conftest import RECORD, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
-from tests.unit.plugins.conftest import NO_PHOTO, Wire, sha
+from tests.unit.plugins.conftest import NO_PHOTO, Wire
 
 BIG = PNG_BLUE + b"\0" * (2 * SMALL_BODY)  # a photo too big to read when only presence matters
 

@@ -26,7 +26,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._records import (
     module_api_name,
     record_ids,
 )
-from tests.conftest import ACCESS_TOKEN
+from tests.conftest import ACCESS_TOKEN, SEARCH_SCOPE
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.unit.plugins.conftest import Wire
 
@@ -311,7 +311,7 @@ def test_selection_optional_and_all_records_false() -> None:
 @pytest.fixture
 def service(sim: BiginSimulator) -> t.Iterator[t.Callable[..., RecordsService]]:
     """Make a RecordsService for Contacts on ``sim``, whose token may search too (unless another is given)."""
-    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", "ZohoSearch.securesearch.READ"))
+    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", SEARCH_SCOPE))
     made: list[Wire] = []
 
     def make(token: str = ACCESS_TOKEN) -> RecordsService:
@@ -359,7 +359,7 @@ def test_search_limit_and_scope(sim: BiginSimulator, service: t.Callable[..., Re
     with pytest.raises(SelectionTooLarge, match="more than 2000"):
         service().search("(Last_Name:starts_with:L)")
     assert len(sim.api_requests()) == 10
-    with pytest.raises(BiginAPIError, match="ZohoSearch.securesearch.READ") as info:
+    with pytest.raises(BiginAPIError, match=re.escape(SEARCH_SCOPE)) as info:
         service(token=sim.add_token("1000.no-search.token")).search("(Last_Name:starts_with:L)")
     assert info.value.code == "OAUTH_SCOPE_MISMATCH"
 
