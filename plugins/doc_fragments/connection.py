@@ -92,7 +92,8 @@ options:
     description:
       - How many times to retry a request after a rate limit (HTTP 429), a server error (500, 502, 503, 504),
         a connection error or a timeout, with exponential backoff and jitter, honouring C(Retry-After).
-      - An upload is retried only when it provably did not reach the server, or the server answered 429 or 503.
+      - A request that sends data (an upload) is retried only when it provably did not reach the server, or the
+        server answered 429 or 503; reads and deletes are safe to repeat.
       - If not set, the value of the E(BIGIN_MAX_RETRIES) environment variable is used.
     type: int
     default: 5

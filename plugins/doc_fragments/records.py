@@ -28,10 +28,10 @@ options:
         V(((Last_Name:starts_with:Old\)and(Email:equals:a@b.c\))). Operators include C(equals), C(not_equal),
         C(starts_with) and C(in) (comma-separated values); conditions are joined with C(and) or C(or) in parentheses.
       - Checked before any request (non-empty, balanced parentheses, no control characters); Bigin checks the rest.
-      - Bigin's search reaches at most 2,000 records. When more match, the task fails before changing anything;
+      - Bigin's search reaches at most 2,000 records. When more match, the task fails before acting on any record;
         use narrower criteria or O(all_records).
       - Needs the OAuth scope C(ZohoSearch.securesearch.READ) besides the module's C(READ) scope.
-      - The photo field C(Record_Image) cannot be searched on; the listing tells which records have a photo.
+      - The photo field C(Record_Image) cannot be searched on; O(all_records) lists it for every record.
     type: str
   all_records:
     description:

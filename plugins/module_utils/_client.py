@@ -409,6 +409,8 @@ class BiginClient:
             raise error
 
 
+# The scope Bigin's search endpoint needs besides the module's read scope.
+SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
 # The operations of a scope that allow each method (Bigin API reference, "scope" sections).
 SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("DELETE",)}
 
@@ -416,12 +418,12 @@ SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("D
 def required_scopes(method: str, module_name: str, search: bool = False) -> str:
     """The OAuth scopes, any one of which allows ``method`` on ``module_name``, in words.
 
-    Search needs ZohoSearch.securesearch.READ besides them.
+    Search needs SEARCH_SCOPE besides them.
     """
     prefix = "ZohoBigin.modules." + module_name.lower()
     scopes = ["%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ())] + [prefix + ".ALL"]
     text = "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
-    return "the scope ZohoSearch.securesearch.READ and " + text if search else text
+    return "the scope %s and %s" % (SEARCH_SCOPE, text) if search else text
 
 
 def check_success(result: HTTPResult) -> None:

@@ -219,16 +219,16 @@ class PhotoService:
         self.client.request("POST", *self._photo_path_and_label(record_id), idempotent=False,
                             files={"file": (image.filename, image.data, image.content_type)})
 
-    def backup(self, record_id: str, data: bytes, directory: str) -> str:
+    def backup(self, record_id: str, photo_bytes: bytes, directory: str) -> str:
         """Save a photo about to be removed; the file is complete on disk before this returns."""
-        ext = (image_type(data) or ("bin", ""))[0]
+        ext = (image_type(photo_bytes) or ("bin", ""))[0]
         stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         path = os.path.join(directory, "%s-%s-%s.%s" % (self.module_name, record_id, stamp, ext))
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             try:
                 with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
+                    handle.write(photo_bytes)
                     handle.flush()
                     os.fsync(handle.fileno())
             except OSError:
@@ -255,7 +255,7 @@ class PhotoService:
         return self.fetch(out.record_id, need_bytes)
 
     def ensure_absent(self, out: Outcome, check_mode: bool, backup_dir: str | None, want_hash: bool) -> None:
-        before, data = self.current(out, need_bytes=bool(backup_dir and not check_mode) or want_hash)
+        before, photo_bytes = self.current(out, need_bytes=bool(backup_dir and not check_mode) or want_hash)
         out.before = before
         if not before.present:
             out.after = ABSENT
@@ -263,15 +263,15 @@ class PhotoService:
         if check_mode:
             out.changed, out.after = True, ABSENT
             return
-        if backup_dir and data is not None:
-            out.backup_file = self.backup(out.record_id, data, backup_dir)
+        if backup_dir and photo_bytes is not None:
+            out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
         # False when the listing was stale and the photo already gone: not changed.
         out.changed = self.delete(out.record_id)
         out.after = ABSENT
 
     def ensure_present(self, out: Outcome, image: Image, force: bool, check_mode: bool,
                        backup_dir: str | None) -> None:
-        before, data = self.current(out, need_bytes=force)
+        before, photo_bytes = self.current(out, need_bytes=force)
         out.before = before
         if before.present and (not force or before.sha256 == image.state.sha256):
             out.after = before
@@ -279,8 +279,8 @@ class PhotoService:
         if check_mode:
             out.changed, out.after = True, image.state
             return
-        if before.present and backup_dir and data is not None:
-            out.backup_file = self.backup(out.record_id, data, backup_dir)
+        if before.present and backup_dir and photo_bytes is not None:
+            out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
         self.upload(out.record_id, image)
         # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does).
         out.changed, out.after = True, image.state

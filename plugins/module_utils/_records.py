@@ -41,7 +41,6 @@ PER_PAGE = 200
 # Discrete pages reach the first 2,000 records; search has nothing beyond.
 MAX_PAGE = 10
 SEARCH_LIMIT = PER_PAGE * MAX_PAGE
-SEARCH_SCOPE = "ZohoSearch.securesearch.READ"
 SELECTION_OPTIONS = ("record_id", "criteria", "all_records")
 
 

@@ -224,11 +224,11 @@ class FaultsMixin:
         return self._fault_response(fault)
 
     def _fault_response(self, fault: Fault) -> Response:
-        p = fault.params
+        params = fault.params
         if fault.action == "error":
-            return self._error(None, details=p["details"], code=p["code"], status=p["status"], message=p["message"])
+            return self._error(None, details=params["details"], code=params["code"], status=params["status"], message=params["message"])
         if fault.action == "status":
-            status, retry_after, body = p["status"], p["retry_after"], p["body"]
+            status, retry_after, body = params["status"], params["retry_after"], params["body"]
             if body is not None:
                 if isinstance(body, str):
                     body = body.encode()
@@ -252,7 +252,7 @@ class FaultsMixin:
             return Response(status, html.encode(), [("Content-Type", "text/html;charset=UTF-8")] + extra,
                             code="HTTP_%d" % status)
         if fault.action == "response":
-            return Response(p["status"], p["body"], p["headers"], code="INJECTED_%d" % p["status"])
+            return Response(params["status"], params["body"], params["headers"], code="INJECTED_%d" % params["status"])
         raise AssertionError(fault.action)
 
     # -- observation --------------------------------------------------------
@@ -287,12 +287,12 @@ class FaultsMixin:
         with self._lock:
             records = [
                 {
-                    "module": mod,
-                    "record_id": rid,
+                    "module": module_name,
+                    "record_id": record_id,
                     "has_photo": rec["photo"] is not None,
                     "photo_size": len(rec["photo"]) if rec["photo"] is not None else 0,
                 }
-                for (mod, rid), rec in sorted(self._records.items())
+                for (module_name, record_id), rec in sorted(self._records.items())
             ]
             state = {
                 "records": records,

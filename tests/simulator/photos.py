@@ -125,7 +125,8 @@ class PhotosMixin:
     def photo_count(self, module_name: str | None = None) -> int:
         with self._lock:
             return sum(
-                1 for (mod, dummy_rid), rec in self._records.items() if rec["photo"] is not None and module_name in (None, mod)
+                1 for (record_module, dummy_id), rec in self._records.items()
+                if rec["photo"] is not None and module_name in (None, record_module)
             )
 
     def inject_truncated_image(self, count: int = 1) -> None:

@@ -56,8 +56,8 @@ RECORD_ERRORS: dict[str, tuple[str, int, str]] = {
 
 def match(path: str) -> tuple[str, str, str | None] | None:
     """(version, module, rest) of a records URL, or None. Photo URLs (…/photo) never match."""
-    m = RECORDS_PATH_RE.match(path)
-    return (m.group(1), m.group(2), m.group(3)) if m else None
+    found = RECORDS_PATH_RE.match(path)
+    return (found.group(1), found.group(2), found.group(3)) if found else None
 
 
 def image_marker() -> str:

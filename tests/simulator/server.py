@@ -164,13 +164,13 @@ class _Handler(BaseHTTPRequestHandler):
         if length is None:
             return b""
         try:
-            n = int(length)
+            content_length = int(length)
         except ValueError:
             raise _BadRequest("bad Content-Length") from None
-        if n < 0:
+        if content_length < 0:
             raise _BadRequest("bad Content-Length")
-        data = self.rfile.read(n)
-        if len(data) != n:
+        data = self.rfile.read(content_length)
+        if len(data) != content_length:
             raise _BadRequest("truncated body")
         return data
 

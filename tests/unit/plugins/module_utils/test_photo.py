@@ -465,7 +465,7 @@ def test_refused_upload_is_not_changed(service: PhotoService, sim: BiginSimulato
     assert sim.photo("Contacts", RECORD) == PNG_RED
 
 
-# -- PhotoService.describe ---------------------------------------------------------------------------
+# -- PhotoService.read_photo -------------------------------------------------------------------------
 
 def test_describe_reads_the_whole_photo(service: PhotoService, sim: BiginSimulator) -> None:
     sim.set_photo("Contacts", RECORD, BIG)
