@@ -20,7 +20,6 @@ from tests.simulator.bigin_simulator import ERRORS, SEED_ERROR_KEYS, BiginSimula
 from .conftest import auth, photo_url
 
 
-
 def documented_errors() -> list[tuple[str, int, str]]:
     """(code, HTTP status, message) of every documented error, in the documented order."""
     with open(DOCUMENTED_ERRORS_FILE, encoding="utf-8") as fh:

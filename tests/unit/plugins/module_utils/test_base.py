@@ -29,7 +29,6 @@ from tests.unit.plugins.conftest import NO_PHOTO, OTHER, api_log
 from tests.unit.plugins.module_runner import Result, instance
 
 
-
 def photo_module(**extra: t.Any) -> t.Any:
     """bigin_photo's module object for RECORD (state absent, the access token) and ``extra``; no request is sent."""
     args = {"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent"}
