@@ -269,14 +269,8 @@ class BiginModule:
         cache = None
         if params["token_cache"] and params["refresh_token"]:
             cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"])
-
-        def send_token_request(url: str, data: dict[str, str]) -> tuple[int, bytes]:
-            # Retried like a read: a lost answer costs one of Zoho's 10 tokens per 10 minutes at worst.
-            result = transport.send("POST", url, "OAuth token refresh", idempotent=True, token_request=True, data=data)
-            return result.status, result.body or b""
-
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
-                               params["refresh_token"], accounts_url, send_token_request, cache, self.module.warn,
+                               params["refresh_token"], accounts_url, transport.send_token_request, cache, self.module.warn,
                                on_new_token=self.module.no_log_values.add)
         return BiginClient(transport, api_domain, params["api_version"], tokens,
                            token_domain=params["api_domain"] is None, warn=self.module.warn)

@@ -299,6 +299,12 @@ class Transport:
         finally:
             response.close()
 
+    def send_token_request(self, url: str, data: dict[str, str]) -> tuple[int, bytes]:
+        """POST a token refresh form; (status, body) for the TokenProvider."""
+        # Retried like a read: a lost answer costs one of Zoho's 10 tokens per 10 minutes at worst.
+        result = self.send("POST", url, "OAuth token refresh", idempotent=True, token_request=True, data=data)
+        return result.status, result.body or b""
+
     def _pause(self, method: str, label: str, reason: str, attempt: int, wait: float) -> None:
         # The method keeps the warnings of a record's GET and DELETE apart: Ansible shows a repeated
         # warning text only once, which would hide a retry.

@@ -86,15 +86,10 @@ class Wire:
         self.transport = Transport(self.session, timeout, max_retries, self.warnings.append, sleep=self.waits.append,
                                    usage=Usage(trace=trace))
         creds = (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN) if refresh else (None, None, None)
-        self.tokens = TokenProvider(access_token, *creds, accounts_url=sim.url, post=self.post, cache=cache,
-                                    warn=self.warnings.append, on_new_token=self.minted.append)
+        self.tokens = TokenProvider(access_token, *creds, accounts_url=sim.url, post=self.transport.send_token_request,
+                                    cache=cache, warn=self.warnings.append, on_new_token=self.minted.append)
         self.client = BiginClient(self.transport, sim.url, api_version, self.tokens)
         self.service = PhotoService(self.client, "Contacts")
-
-    def post(self, url: str, data: dict[str, str]) -> tuple[int, bytes]:
-        # As BiginModule.connect() sends the token request.
-        result = self.transport.send("POST", url, "OAuth token refresh", idempotent=True, token_request=True, data=data)
-        return result.status, result.body or b""
 
     def photo_url(self, record_id: str = RECORD) -> str:
         return self.client.url("Contacts/%s/photo" % record_id)
