@@ -410,7 +410,9 @@ class BiginClient:
                 continue
             if error.code == "OAUTH_SCOPE_MISMATCH":
                 parts = path.lstrip("/").split("/")
-                error.name_required_scopes(required_scopes(method, parts[0], search=parts[1:2] == ["search"]))
+                search = parts[1:2] == ["search"]
+                error.name_required_scopes(required_scopes(method, parts[0], search),
+                                           operation_scope(method, parts[0], search))
             error.maybe_applied_before = maybe_applied
             raise error
 
@@ -430,6 +432,17 @@ def required_scopes(method: str, module_name: str, search: bool = False) -> str:
     scopes = ["%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ())] + [prefix + ".ALL"]
     text = "one of the scopes %s or ZohoBigin.modules.ALL" % ", ".join(scopes)
     return "the scope %s and %s" % (SEARCH_SCOPE, text) if search else text
+
+
+def operation_scope(method: str, module_name: str, search: bool = False) -> str:
+    """The scope of the request's own operation, as the documented resolution names it.
+
+    ``ZohoBigin.modules.contacts.READ`` for a read, ``.DELETE`` for a delete, ``.CREATE`` or
+    ``.WRITE`` for an upload; a search names SEARCH_SCOPE with the module's read scope.
+    """
+    prefix = "ZohoBigin.modules." + module_name.lower()
+    scope = " or ".join("%s.%s" % (prefix, op) for op in SCOPE_OPERATIONS.get(method, ("ALL",)))
+    return "%s and %s" % (SEARCH_SCOPE, scope) if search else scope
 
 
 def check_success(result: HTTPResult) -> None:

@@ -14,6 +14,7 @@ for the user goes through this module, so the wording lives in one place.
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 EXCERPT_CHARS = 200
@@ -101,6 +102,24 @@ PER_RECORD_CODES = frozenset(("NO_PERMISSION", "AUTHORIZATION_FAILED", "RECORD_L
 PER_RECORD_STREAK = 10
 
 
+# The documented scope-mismatch resolution names a template scope (the Delete Photo page's);
+# it is filled in with the scope the failed request needed.
+TEMPLATE_SCOPE = "ZohoBigin.modules.{module_name}.DELETE scope"
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def fill_resolution(text: str | None, scope: str | None = None) -> str | None:
+    """A documented resolution as a user reads it: no ``{placeholder}`` left.
+
+    The template scope becomes ``scope`` (the scope the request needed) or, when the request is
+    not known, a neutral phrase; any other placeholder becomes its name in words.
+    """
+    if text is None:
+        return None
+    text = text.replace(TEMPLATE_SCOPE, scope + " scope" if scope else "the scope this request needs")
+    return PLACEHOLDER.sub(lambda match: match.group(1).replace("_", " "), text)
+
+
 def resolution_for(code: str | None, message: str | None) -> str | None:
     """Return the documented resolution for a code, telling apart same-code rows by message."""
     rows = [row for row in CATALOGUE if row[0] == code]
@@ -159,7 +178,7 @@ class BiginAPIError(BiginError):
         self.code = code
         self.message = message
         self.details = details if details is not None else {}
-        self.resolution = resolution_for(code, message)
+        self.resolution = fill_resolution(resolution_for(code, message))
         super().__init__(self.full_message())
 
     def full_message(self) -> str:
@@ -171,10 +190,14 @@ class BiginAPIError(BiginError):
             text += ("" if text.endswith((".", "!", "?")) else ".") + " Resolution: " + self.resolution
         return text
 
-    def name_required_scopes(self, scopes: str) -> None:
-        """Name the scope(s) the failed request needed, before the documented resolution (a template)."""
-        documented = " The API reference says: " + self.resolution if self.resolution else ""
-        self.resolution = "This request needs %s.%s" % (scopes, documented)
+    def name_required_scopes(self, scopes: str, missing: str) -> None:
+        """Name the scopes the failed request needed, then the documented resolution filled in for it.
+
+        ``scopes``: every scope that would allow the request, in words; ``missing``: the scope of
+        the request's own operation, which replaces the documentation's template scope.
+        """
+        documented = fill_resolution(resolution_for(self.code, self.message), missing)
+        self.resolution = "This request needs %s.%s" % (scopes, " " + documented if documented else "")
         self.args = (self.full_message(),)
 
     def matches(self, code: str, message: str | None = None) -> bool:

@@ -121,9 +121,11 @@ def assert_documented(task: dict[str, t.Any], key: str) -> None:
     assert "%s (HTTP %d): %s" % (code, status, message) in task["msg"]
     if key == "OAUTH_SCOPE_MISMATCH":
         # The scopes the failed request needed come first, then the documented text.
+        # The scopes the request needed come first, then the documented text filled in for the
+        # request (a delete of a Contacts photo).
         assert task["error"]["resolution"].startswith("This request needs one of the scopes ZohoBigin.modules.")
-        resolution = task["error"]["resolution"].split("The API reference says: ")[0] + "The API reference says: " + \
-            resolution
+        resolution = task["error"]["resolution"].split("Client does not have ")[0] + resolution.replace(
+            "ZohoBigin.modules.{module_name}.DELETE", "ZohoBigin.modules.contacts.DELETE")
     assert "Resolution: " + resolution in task["msg"]
     assert task["error"] == {"code": code, "http_status": status, "message": message,
                              "resolution": resolution, "details": {}}
@@ -296,12 +298,14 @@ def test_scope_mismatch_names_the_needed_scope(sim: BiginSimulator, play: t.Any,
     assert error["code"] == "OAUTH_SCOPE_MISMATCH"
     for scope in needed:
         assert scope in error["resolution"] and scope in task["msg"]
-    # Only the operation that failed is named, and the documentation's text is kept.
-    assert "Client does not have ZohoBigin.modules.{module_name}.DELETE scope" in error["resolution"]
-    named = error["resolution"].split("The API reference says")[0]
+    # Only the operation that failed is named, and the documented resolution is filled in for it.
+    assert "{" not in task["msg"] and "}" not in task["msg"]
+    named, documented = error["resolution"].split("Client does not have ")
+    assert documented.endswith("scope. Create a new client with valid scope. Refer to scope section above.")
     prefix = "ZohoBigin.modules.%s." % module.lower()
     for operation in ("READ", "DELETE", "WRITE", "CREATE"):
         assert (prefix + operation in named) == (prefix + operation in needed)
+        assert (prefix + operation in documented) == (prefix + operation in needed)
     assert sim.photo(module, RECORD) == PNG_RED
     assert os.path.exists(src)
 
@@ -311,6 +315,8 @@ def test_a_missing_search_scope_is_named(sim: BiginSimulator, play: t.Any) -> No
     result = play([photo_task("photo", criteria="(Last_Name:equals:L1)", ignore_errors=False)])
     assert result.rc != 0
     assert SEARCH_SCOPE in result.task()["msg"]
+    assert "Client does not have %s and ZohoBigin.modules.contacts.READ scope." % SEARCH_SCOPE \
+        in result.task()["error"]["resolution"]
     assert result.task()["error"]["code"] == "OAUTH_SCOPE_MISMATCH"
     assert [e["method"] for e in sim.api_requests()] == ["GET"]
 

@@ -19,9 +19,11 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginTransportError,
     api_error_from_body,
     excerpt,
+    fill_resolution,
     oauth_error_message,
     resolution_for,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._client import operation_scope, required_scopes
 from tests.conftest import DOCUMENTED_ERRORS_FILE, REPO_ROOT
 
 
@@ -55,8 +57,11 @@ def test_troubleshooting_guide_lists_every_catalogued_error_with_its_resolution(
     path = os.path.join(REPO_ROOT, "docs", "docsite", "rst", "troubleshooting.rst")
     with open(path, encoding="utf-8") as handle:
         guide = " ".join(handle.read().split())
+    assert not re.search(r"\{[a-z_]+\}", guide)
     for code, status, message, resolution in CATALOGUE:
-        row = "* - ``%s`` - %d - %s - %s" % (code, status, message, resolution)
+        # The guide shows the template scope as the user reads it: of the request's module and operation.
+        row = "* - ``%s`` - %d - %s - %s" % (code, status, message,
+                                           fill_resolution(resolution, "ZohoBigin.modules.<module>.<operation>"))
         assert " ".join(row.split()) in guide, "troubleshooting.rst lacks %r" % ((code, status, message),)
     for error, hint in OAUTH_ERRORS.items():
         assert "``%s`` %s%s." % (error, hint[0].upper(), hint[1:]) in guide, error
@@ -120,6 +125,49 @@ def test_invalid_data_rows_are_told_apart_by_message() -> None:
     assert resolution_for("INVALID_DATA", "No such photo exists") == "The record has no photo."
 
 
+# -- resolutions as the user reads them ------------------------------------------
+
+# (method, path's module, search) of every kind of request the collection sends.
+OPERATIONS = [("GET", "Contacts", False), ("DELETE", "Accounts", False), ("POST", "Products", False),
+              ("GET", "Contacts", True)]
+
+
+@pytest.mark.parametrize("method,module_name,search", OPERATIONS, ids=["read", "delete", "upload", "search"])
+@pytest.mark.parametrize("row", CATALOGUE, ids=lambda row: "%s-%s" % (row[0], row[2][:20]))
+def test_no_message_shows_a_placeholder(row: tuple[str, int, str, str], method: str, module_name: str,
+                                        search: bool) -> None:
+    error = BiginAPIError(row[1], row[0], row[2])
+    assert not re.search(r"[{}]", str(error)), str(error)
+    error.name_required_scopes(required_scopes(method, module_name, search), operation_scope(method, module_name, search))
+    assert not re.search(r"[{}]", str(error)), str(error)
+    assert not re.search(r"[{}]", error.to_dict()["resolution"] or ""), error.to_dict()
+
+
+@pytest.mark.parametrize("method,module_name,search,scope", [
+    ("GET", "Contacts", False, "ZohoBigin.modules.contacts.READ"),
+    ("DELETE", "Accounts", False, "ZohoBigin.modules.accounts.DELETE"),
+    ("POST", "Products", False, "ZohoBigin.modules.products.WRITE or ZohoBigin.modules.products.CREATE"),
+    ("GET", "Contacts", True, "ZohoSearch.securesearch.READ and ZohoBigin.modules.contacts.READ"),
+], ids=["read", "delete", "upload", "search"])
+def test_scope_mismatch_resolution_names_the_failed_operations_scope(method: str, module_name: str, search: bool,
+                                                                     scope: str) -> None:
+    error = BiginAPIError(401, "OAUTH_SCOPE_MISMATCH", "Unauthorized")
+    error.name_required_scopes(required_scopes(method, module_name, search), operation_scope(method, module_name, search))
+    assert "Client does not have %s scope. Create a new client with valid scope." % scope in error.resolution
+    assert error.resolution.startswith("This request needs ")
+    assert str(error).endswith("Resolution: " + error.resolution)
+    other = {"READ", "DELETE", "WRITE", "CREATE"} - {part.rsplit(".", 1)[-1] for part in scope.split(" ")}
+    documented = error.resolution.split("Client does not have ")[1]
+    assert not [op for op in other if ".%s " % op in documented], documented
+
+
+def test_an_unknown_request_leaves_a_neutral_scope_phrase() -> None:
+    error = BiginAPIError(401, "OAUTH_SCOPE_MISMATCH", "Unauthorized")
+    assert "Client does not have the scope this request needs. Create a new client with valid scope." in str(error)
+    assert fill_resolution("See {section_name} above.") == "See section name above."
+    assert fill_resolution(None) is None
+
+
 # -- api_error_from_body --------------------------------------------------------
 
 def _body(code: str, message: str, details: object = None) -> dict[str, object]:
@@ -127,8 +175,10 @@ def _body(code: str, message: str, details: object = None) -> dict[str, object]:
 
 
 def test_every_seed_error_body_gives_the_documented_message_and_resolution() -> None:
-    for code, status, message, resolution in seed_errors():
+    for code, status, message, documented in seed_errors():
         error = api_error_from_body(status, json.dumps(_body(code, message)).encode())
+        # The documentation's template scope is filled in; every other resolution is verbatim.
+        resolution = documented.replace("ZohoBigin.modules.{module_name}.DELETE scope", "the scope this request needs")
         assert (error.code, error.http_status, error.message, error.resolution) == (code, status, message, resolution)
         assert str(error) == "%s (HTTP %d): %s. Resolution: %s" % (code, status, message, resolution)
 
