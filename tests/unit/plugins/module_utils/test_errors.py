@@ -60,8 +60,8 @@ def test_troubleshooting_guide_lists_every_catalogued_error_with_its_resolution(
     assert not re.search(r"\{[a-z_]+\}", guide)
     for code, status, message, resolution in CATALOGUE:
         # The guide shows the template scope as the user reads it: of the request's module and operation.
-        row = "* - ``%s`` - %d - %s - %s" % (code, status, message,
-                                           fill_resolution(resolution, "ZohoBigin.modules.<module>.<operation>"))
+        shown = fill_resolution(resolution, "ZohoBigin.modules.<module>.<operation>")
+        row = "* - ``%s`` - %d - %s - %s" % (code, status, message, shown)
         assert " ".join(row.split()) in guide, "troubleshooting.rst lacks %r" % ((code, status, message),)
     for error, hint in OAUTH_ERRORS.items():
         assert "``%s`` %s%s." % (error, hint[0].upper(), hint[1:]) in guide, error
