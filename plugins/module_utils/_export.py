@@ -21,6 +21,7 @@ import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError, InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._files import sync_directory
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     IMAGE_SIGNATURES,
     Outcome,
@@ -86,17 +87,7 @@ def write_atomically(directory: str, name: str, data: bytes) -> None:
         except OSError:
             pass
         raise
-    try:
-        # The rename itself survives a crash only once the directory is synced.
-        dir_fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
+    sync_directory(directory)  # the rename itself survives a crash only once the directory is synced
 
 
 class ExportOutcome(Outcome):

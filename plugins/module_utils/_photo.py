@@ -27,6 +27,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     InputError,
     excerpt,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._files import sync_directory
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
 
@@ -234,6 +235,8 @@ class PhotoService:
             except OSError:
                 os.unlink(path)  # a partial file must not pass for a backup
                 raise
+            # The DELETE follows: the backup's name, not only its bytes, must survive a power cut.
+            sync_directory(directory)
         except OSError as exc:
             raise BackupError("backup of %s/%s to %s failed (%s); the photo was left in place"
                               % (self.module_name, record_id, directory, exc.strerror or exc)) from None

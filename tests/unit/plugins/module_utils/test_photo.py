@@ -353,6 +353,23 @@ def test_failed_backup_sends_no_delete(service: PhotoService, sim: BiginSimulato
     assert sim.photo("Contacts", RECORD) == PNG_RED
 
 
+def test_backup_directory_is_synced_before_the_delete(service: PhotoService, sim: BiginSimulator, tmp_path: t.Any,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    synced = []  # (directory synced, methods sent by then)
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if stat.S_ISDIR(os.fstat(fd).st_mode):
+            synced.append((os.readlink("/proc/self/fd/%d" % fd), methods(sim)))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    out = Outcome("Contacts", RECORD)
+    service.ensure_absent(out, check_mode=False, backup_dir=str(tmp_path), want_hash=False)
+    assert out.changed is True and methods(sim) == ["GET", "DELETE"]
+    assert synced == [(str(tmp_path), ["GET"])]
+
+
 def test_delete_race_no_such_photo_is_not_changed(service: PhotoService, sim: BiginSimulator) -> None:
     sim.inject_error("INVALID_DATA_NO_PHOTO", method="DELETE")  # someone else deleted it after our GET
     out = Outcome("Contacts", RECORD)
