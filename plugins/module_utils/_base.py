@@ -334,10 +334,12 @@ class BiginModule:
         return outcomes
 
     def finish(self, outcomes: t.Sequence[Result], render: t.Callable[[t.Any], dict[str, t.Any]],
-               summarize: t.Callable[[list[Result]], dict[str, t.Any]] | None = None) -> None:
+               summarize: t.Callable[[list[Result]], dict[str, t.Any]] | None = None,
+               task_error: BiginError | None = None) -> None:
         """Exit with ``changed``, ``records`` and the keys ``summarize`` makes of the distinct results; fail if any failed.
 
         The failure message names the first real error (a NOT_ATTEMPTED record only when nothing else failed).
+        ``task_error``: a failure of the task after the records were worked on (their results still count).
         """
         unique = distinct(outcomes)
         result: dict[str, t.Any] = {
@@ -351,6 +353,8 @@ class BiginModule:
             result["diff"] = [{"before_header": label, "after_header": label, "before": pair[0], "after": pair[1]}
                               for label, pair in pairs if pair is not None]
         failed = [out for out in unique if out.error is not None]
+        if task_error is not None:
+            self.module.fail_json(msg=str(task_error), error=task_error.to_dict(), **result)
         if not failed:
             self.module.exit_json(**result)
         failed.sort(key=lambda out: isinstance(out.error, NotAttempted))

@@ -20,7 +20,7 @@ import threading
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError, InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
 from ansible_collections.zoho.bigin.plugins.module_utils._files import sync_directory
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     IMAGE_SIGNATURES,
@@ -289,5 +289,5 @@ class ExportService:
         try:
             return self.manifest.save()
         except OSError as exc:
-            raise InputError("dest: the manifest %s could not be written (%s)"
-                             % (self.manifest.path, exc.strerror or exc)) from None
+            raise ExportError("dest: the manifest %s could not be written (%s); the photos written are listed "
+                              "in written, and the next run rereads them" % (self.manifest.path, exc.strerror or exc)) from None

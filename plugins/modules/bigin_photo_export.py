@@ -149,6 +149,7 @@ api_calls:
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
+    ExportError,
     ExportOutcome,
     ExportService,
     check_dest,
@@ -169,12 +170,17 @@ class BiginPhotoExport(BiginModule):
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn)
         outcomes = self.results_for(refs, ExportOutcome)
         self.run_records(outcomes, service.export)
-        service.save()
+        try:
+            service.save()
+            manifest_error = None
+        except ExportError as exc:
+            # The photos are on disk all the same: report them (and changed) with the failure.
+            manifest_error = exc
         # A repeated record_id is worked on, and listed in written/removed, once.
         self.finish(outcomes, ExportOutcome.to_export, lambda unique: {
             "written": [out.written for out in unique if out.written],
             "removed": [path for out in unique for path in out.removed],
-        })
+        }, task_error=manifest_error)
 
 
 def main() -> None:
