@@ -58,12 +58,22 @@ class TokenCache:
 
     def _prepare_dir(self) -> None:
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
-        info = os.stat(self.directory)
-        if info.st_uid != os.geteuid() or info.st_mode & 0o077:
-            # Another user could read or swap our tokens there: tighten it, or refuse it.
-            if info.st_uid != os.geteuid():
-                raise OSError("token cache directory %s is owned by another user" % self.directory)
-            os.chmod(self.directory, 0o700)
+        # Opened without following a link: a link to /etc must not make a root run chmod /etc.
+        try:
+            dir_fd = os.open(self.directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+        except OSError as exc:
+            if os.path.islink(self.directory):
+                raise OSError("token cache directory %s is a symbolic link" % self.directory) from None
+            raise exc
+        try:
+            info = os.fstat(dir_fd)
+            if info.st_uid != os.geteuid() or info.st_mode & 0o077:
+                # Another user could read or swap our tokens there: tighten it, or refuse it.
+                if info.st_uid != os.geteuid():
+                    raise OSError("token cache directory %s is owned by another user" % self.directory)
+                os.fchmod(dir_fd, 0o700)
+        finally:
+            os.close(dir_fd)
 
     def locked(self) -> "_FileLock":
         self._prepare_dir()
@@ -243,7 +253,8 @@ class TokenProvider:
                 cache.write(minted, expires_at, self.api_domain)
                 return minted
         except OSError as exc:
-            self._warn("Token cache not used (%s)" % (exc.strerror or type(exc).__name__))
+            # The path and the reason; the cache file's name is a hash, never a secret.
+            self._warn("Token cache not used (%s)" % (exc if str(exc) else type(exc).__name__))
             # A token minted before the cache failed is kept: each costs one of 10 per 10 minutes.
             return minted if minted is not None else self._refresh()[0]
 

@@ -545,6 +545,21 @@ def test_foreign_owned_cache_directory_is_not_used(tmp_path: t.Any, monkeypatch:
     assert len(warnings) == 1 and warnings[0].startswith("Token cache not used")
 
 
+def test_symlinked_cache_directory_is_not_used_nor_changed(tmp_path: t.Any) -> None:
+    target = tmp_path / "etc"
+    target.mkdir()
+    os.chmod(target, 0o755)
+    link = tmp_path / "c"
+    link.symlink_to(target)
+    warnings: list[str] = []
+    post = FakeAccounts()
+    tokens = provider(post, access_token=None, cache=new_cache(link), warnings=warnings)
+    assert tokens.get() == "minted-1"
+    assert len(post.calls) == 1
+    assert os.listdir(target) == [] and file_mode(str(target)) == 0o755
+    assert warnings == ["Token cache not used (token cache directory %s is a symbolic link)" % link]
+
+
 def test_loose_cache_directory_is_tightened(tmp_path: t.Any) -> None:
     directory = tmp_path / "c"
     directory.mkdir()
@@ -574,7 +589,7 @@ def test_token_minted_before_a_failed_cache_write_is_kept(sim: BiginSimulator, w
     token = w.tokens.get()
     assert len(sim.token_requests()) == 1 and sim.tokens_issued == 1
     assert sim.token_valid(token) and w.minted == [token]
-    assert w.warnings == ["Token cache not used (%s)" % os.strerror(errno.ENOSPC)]
+    assert w.warnings == ["Token cache not used (%s)" % OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))]
     # The token is used, and asked for no more.
     _state, body = w.service.fetch(RECORD, need_bytes=True)
     assert body == PNG_RED and w.tokens.get() == token
