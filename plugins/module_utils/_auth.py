@@ -22,7 +22,7 @@ import time
 import typing as t
 from urllib.parse import urlsplit
 
-from ansible_collections.zoho.bigin.plugins.module_utils._client import LOOPBACK_HOSTS, printable_without_spaces
+from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS, LOOPBACK_HOSTS, printable_without_spaces
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAuthError,
     BiginError,
@@ -55,6 +55,7 @@ class TokenCache:
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
         self.path = os.path.join(directory, name + ".json")
         self.lock_path = os.path.join(directory, name + ".lock")
+        self.loopback = is_loopback_url(accounts_url)
 
     def _prepare_dir(self) -> None:
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
@@ -111,7 +112,7 @@ class TokenCache:
         if expires_at - EXPIRY_MARGIN <= now:
             return None
         # Files written before the api_domain was cached have none: still valid.
-        return token, api_domain_of(entry.get("api_domain"))
+        return token, api_domain_of(entry.get("api_domain"), self.loopback)
 
     def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         """Replace the cache file atomically (a reader sees the old file or the new one)."""
@@ -141,11 +142,20 @@ class TokenCache:
                 pass
 
 
-def api_domain_of(value: t.Any) -> str | None:
+# The API hosts of Zoho's data centres: the only hosts a learned api_domain may name.
+ZOHO_API_HOSTS = frozenset(urlsplit(api_domain).hostname for dummy, api_domain in DATA_CENTERS.values())
+
+
+def is_loopback_url(url: str) -> bool:
+    return urlsplit(url).hostname in LOOPBACK_HOSTS
+
+
+def api_domain_of(value: t.Any, loopback: bool = False) -> str | None:
     """``value`` as an API base URL if it is one we may send tokens to, else None.
 
-    Only https with a host name (or http on loopback, for a local simulator), without
-    credentials, path, query or fragment: anything else could send tokens astray.
+    Only https to the API host of a Zoho data centre (``www.zohoapis.*``), or, with ``loopback``
+    (the accounts server itself is on loopback: a local simulator), http or https on loopback;
+    without credentials, path, query or fragment: anything else could send tokens astray.
     """
     if not isinstance(value, str) or len(value) > 255 or not printable_without_spaces(value):
         return None
@@ -156,7 +166,9 @@ def api_domain_of(value: t.Any) -> str | None:
         return None
     if not parts.hostname or "@" in parts.netloc or parts.query or parts.fragment or parts.path not in ("", "/"):
         return None
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS):
+    if parts.scheme == "https" and parts.hostname in ZOHO_API_HOSTS:
+        return value.rstrip("/")
+    if loopback and parts.scheme in ("http", "https") and parts.hostname in LOOPBACK_HOSTS:
         return value.rstrip("/")
     return None
 
@@ -283,10 +295,11 @@ class TokenProvider:
         if not printable_without_spaces(token):
             raise BiginAuthError("Token refresh failed: the accounts server returned a malformed access token")
         api_domain = payload.get("api_domain")
-        self.api_domain = api_domain_of(api_domain)
+        self.api_domain = api_domain_of(api_domain, is_loopback_url(self._token_url))
         if api_domain is not None and self.api_domain is None:
             # Not echoed: it is not a URL we trust, and may be anything.
-            self._warn("The token endpoint named an api_domain that is not an https URL with a host name; ignored")
+            self._warn("The token endpoint named an api_domain that is not the https URL of a Zoho API host "
+                       "(www.zohoapis.* of a data centre); ignored, the data centre's API domain is used")
         try:
             expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
         except (TypeError, ValueError):

@@ -172,6 +172,13 @@ def test_old_cache_file_without_domain_stays_valid(tmp_path: t.Any) -> None:
     assert cache.read(time.time()) == "old"
 
 
+def test_cached_api_domain_off_zoho_is_ignored(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path / "c")
+    write_raw(cache, json.dumps({"access_token": "tok", "expires_at": time.time() + 3600,
+                                 "api_domain": "https://attacker.example"}))
+    assert cache.read_entry(time.time()) == ("tok", None)
+
+
 def test_read_does_not_follow_a_symlink(tmp_path: t.Any) -> None:
     cache = new_cache(tmp_path / "c")
     target = tmp_path / "elsewhere.json"
@@ -238,28 +245,39 @@ def test_discard_only_removes_the_matching_token(tmp_path: t.Any) -> None:
 
 # -- api_domain_of: the API domain the token endpoint names ------------------------------------------
 
-@pytest.mark.parametrize("value, expected", [
-    ("https://www.zohoapis.eu", "https://www.zohoapis.eu"),
-    ("https://www.zohoapis.eu/", "https://www.zohoapis.eu"),
-    ("https://www.zohoapis.eu:443", "https://www.zohoapis.eu:443"),
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-    ("http://localhost", "http://localhost"),
-    ("http://www.zohoapis.eu", None),  # plain http off loopback
-    ("ftp://www.zohoapis.eu", None),
-    ("www.zohoapis.eu", None),
-    ("https://", None),
-    ("https://user:pw@www.zohoapis.eu", None),
-    ("https://www.zohoapis.eu/bigin/v2", None),
-    ("https://www.zohoapis.eu?x=1", None),
-    ("https://www.zohoapis.eu#f", None),
-    ("https://www.zoho apis.eu", None),
-    ("https://www.zohoapis.eu:99999", None),
-    ("", None),
-    (None, None),
-    (42, None),
+@pytest.mark.parametrize("value, loopback, expected", [
+    ("https://www.zohoapis.eu", False, "https://www.zohoapis.eu"),
+    ("https://www.zohoapis.eu/", False, "https://www.zohoapis.eu"),
+    ("https://www.zohoapis.eu:443", False, "https://www.zohoapis.eu:443"),
+    ("https://www.zohoapis.com.au", False, "https://www.zohoapis.com.au"),
+    ("https://www.zohoapis.com.cn", True, "https://www.zohoapis.com.cn"),
+    ("http://127.0.0.1:8080", True, "http://127.0.0.1:8080"),
+    ("https://127.0.0.1:8443", True, "https://127.0.0.1:8443"),
+    ("http://localhost", True, "http://localhost"),
+    # Only Zoho's API hosts, and loopback only when the accounts server is on loopback too.
+    ("http://127.0.0.1:8080", False, None),
+    ("https://localhost", False, None),
+    ("https://attacker.example", False, None),
+    ("https://attacker.example", True, None),
+    ("https://www.zohoapis.eu.attacker.example", False, None),
+    ("https://zohoapis.eu", False, None),
+    ("https://accounts.zoho.eu", False, None),
+    ("http://www.zohoapis.eu", False, None),  # plain http
+    ("ftp://www.zohoapis.eu", False, None),
+    ("www.zohoapis.eu", False, None),
+    ("https://", False, None),
+    ("https://user:pw@www.zohoapis.eu", False, None),
+    ("https://www.zohoapis.eu/bigin/v2", False, None),
+    ("https://www.zohoapis.eu?x=1", False, None),
+    ("https://www.zohoapis.eu#f", False, None),
+    ("https://www.zoho apis.eu", False, None),
+    ("https://www.zohoapis.eu:99999", False, None),
+    ("", True, None),
+    (None, True, None),
+    (42, True, None),
 ])
-def test_api_domain_of(value: t.Any, expected: str | None) -> None:
-    assert api_domain_of(value) == expected
+def test_api_domain_of(value: t.Any, loopback: bool, expected: str | None) -> None:
+    assert api_domain_of(value, loopback) == expected
 
 
 # -- TokenProvider -----------------------------------------------------------------------------------
@@ -408,7 +426,11 @@ def test_provider_learns_a_valid_domain_and_ignores_a_bad_one_with_a_warning() -
     bad = provider(FakeAccounts(answer={"access_token": "t2", "api_domain": "http://evil.example"}),
                    access_token=None, warnings=warnings)
     assert bad.get() == "t2" and bad.api_domain is None
-    assert len(warnings) == 1 and "not an https URL" in warnings[0] and "evil" not in warnings[0]
+    assert len(warnings) == 1 and "not the https URL of a Zoho API host" in warnings[0] and "evil" not in warnings[0]
+    # https is not enough: tokens go to Zoho's API hosts only.
+    elsewhere = provider(FakeAccounts(answer={"access_token": "t4", "api_domain": "https://evil.example"}),
+                         access_token=None, warnings=warnings)
+    assert elsewhere.get() == "t4" and elsewhere.api_domain is None and len(warnings) == 2
     none = provider(FakeAccounts(answer={"access_token": "t3"}), access_token=None)
     assert none.get() == "t3" and none.api_domain is None
 
