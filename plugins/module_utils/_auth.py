@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
+import stat
 import tempfile
 import threading
 import time
@@ -38,7 +40,25 @@ except ImportError:  # not POSIX: the cache still works, without the cross-proce
 # A cached token is reused until this many seconds before it expires.
 EXPIRY_MARGIN = 300
 DEFAULT_EXPIRES_IN = 3600
+# Above EXPIRY_MARGIN, so that a new token is used for a while.
+MIN_EXPIRES_IN = 600
+MAX_EXPIRES_IN = 86400
 CACHE_DIR_NAME = "zoho.bigin"
+
+
+def token_lifetime(value: t.Any) -> float:
+    """Seconds a new token is used for, from the answer's ``expires_in``, clamped to a sane range.
+
+    Zoho's tokens live an hour. nan or 1e300 would make a token fresh for ever, and a negative or zero
+    value would make every fork refresh (10 tokens per 10 minutes is all Zoho grants).
+    """
+    try:
+        seconds = float(value) if value is not None and not isinstance(value, bool) else DEFAULT_EXPIRES_IN
+    except (TypeError, ValueError, OverflowError):
+        seconds = DEFAULT_EXPIRES_IN
+    if not math.isfinite(seconds):
+        seconds = DEFAULT_EXPIRES_IN
+    return min(max(seconds, MIN_EXPIRES_IN), MAX_EXPIRES_IN)
 
 
 def default_cache_dir() -> str:
@@ -88,18 +108,19 @@ class TokenCache:
     def read_entry(self, now: float) -> tuple[str, str | None] | None:
         """(token, api_domain the token endpoint named, if any) if trustworthy and fresh, else None."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
         except OSError:
             return None
         try:
             info = os.fstat(fd)
-            # A file another user owns, or others can read, is not trusted (it is replaced).
-            if info.st_uid != os.geteuid() or info.st_mode & 0o077:
+            # A file another user owns, or others can read, or not a regular file (a FIFO would hang the
+            # read) is not trusted (it is replaced).
+            if info.st_uid != os.geteuid() or info.st_mode & 0o077 or not stat.S_ISREG(info.st_mode):
                 return None
             with os.fdopen(fd, "rb") as handle:
                 fd = -1
                 entry = json.loads(handle.read(65536).decode("utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         finally:
             if fd >= 0:
@@ -109,7 +130,8 @@ class TokenCache:
         token, expires_at = entry.get("access_token"), entry.get("expires_at")
         if not isinstance(token, str) or not token or not isinstance(expires_at, (int, float)):
             return None
-        if expires_at - EXPIRY_MARGIN <= now:
+        # A file's word on the expiry is no better than the token answer's: bounded the same way.
+        if expires_at - EXPIRY_MARGIN <= now or not expires_at <= now + MAX_EXPIRES_IN:
             return None
         # Files written before the api_domain was cached have none: still valid.
         return token, api_domain_of(entry.get("api_domain"), self.loopback)
@@ -300,8 +322,4 @@ class TokenProvider:
             # Not echoed: it is not a URL we trust, and may be anything.
             self._warn("The token endpoint named an api_domain that is not the https URL of a Zoho API host "
                        "(www.zohoapis.* of a data centre); ignored, the data centre's API domain is used")
-        try:
-            expires_in = float(payload.get("expires_in", DEFAULT_EXPIRES_IN))
-        except (TypeError, ValueError):
-            expires_in = DEFAULT_EXPIRES_IN
-        return token, time.time() + expires_in
+        return token, time.time() + token_lifetime(payload.get("expires_in"))

@@ -51,6 +51,9 @@ from ansible_collections.zoho.bigin.plugins.module_utils._records import (
 Result = t.TypeVar("Result", bound=RecordResult)
 
 MAX_CONCURRENCY = 20
+# timeout bounds each whole request; max_retries bounds the attempts (with backoff up to 30 s each).
+MAX_TIMEOUT = 600
+MAX_RETRIES = 20
 
 
 def _env(name: str) -> tuple[t.Any, list[str]]:
@@ -195,6 +198,12 @@ class BiginModule:
         except BiginError as exc:
             # Selecting the records failed (listing, search): nothing was changed.
             instance.module.fail_json(msg="%s (nothing was changed)" % exc, error=exc.to_dict())
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            # No traceback reaches the user. Its type only: the text of an unforeseen exception may
+            # quote a request or a secret. Per-record work has its own catch (run_records), so this is
+            # reached only outside it (selection, results).
+            instance.module.fail_json(msg="unexpected %s in %s; please report it" % (type(exc).__name__, cls.__name__),
+                                      error={"code": UnexpectedError.code, "message": type(exc).__name__})
 
     def run(self) -> None:
         raise NotImplementedError
@@ -255,10 +264,11 @@ class BiginModule:
         accounts_url, accounts_insecure = _url_option(params, "accounts_url", accounts_default)
         if api_insecure or accounts_insecure:
             self.module.warn("api_domain or accounts_url uses plain http: tokens cross the network unencrypted")
-        if params["timeout"] <= 0:
-            raise InputError("timeout: %s must be a positive number of seconds" % params["timeout"])
-        if params["max_retries"] < 0:
-            raise InputError("max_retries: %s must be 0 or more" % params["max_retries"])
+        if not 0 < params["timeout"] <= MAX_TIMEOUT:  # also refuses nan
+            raise InputError("timeout: %s is out of range; use a number of seconds above 0 and at most %d"
+                             % (params["timeout"], MAX_TIMEOUT))
+        if not 0 <= params["max_retries"] <= MAX_RETRIES:
+            raise InputError("max_retries: %s is out of range; use 0 to %d" % (params["max_retries"], MAX_RETRIES))
         # Ignored (not even checked) when certificates are not validated.
         ca_path = params["ca_path"] if params["validate_certs"] else None
         if ca_path:
@@ -312,6 +322,9 @@ class BiginModule:
                     out.error = NotAttempted("not attempted: " + stop[0])
                     return
             try:
+                if out.ref.bad_id is not None:
+                    raise BiginAPIError(200, None, "the API listed a record whose id %s is not a record id "
+                                        "(1 to 19 digits); it was left alone" % out.ref.bad_id)
                 work(out)
             except BiginError as exc:
                 out.error = exc

@@ -166,7 +166,8 @@ def advised_wait(headers: t.Mapping[str, str], now: float | None = None) -> floa
 
 def backoff(attempt: int) -> float:
     """Exponential backoff with full jitter for retry number ``attempt`` (1-based)."""
-    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2 ** attempt)))
+    # The exponent is capped: 2.0 ** 1100 overflows a float, and the cap is reached long before.
+    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * (2.0 ** min(max(attempt, 0), 16))))
 
 
 class Usage:

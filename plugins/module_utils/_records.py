@@ -12,6 +12,7 @@ anything is changed.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import typing as t
@@ -42,6 +43,9 @@ PER_PAGE = 200
 MAX_PAGE = 10
 SEARCH_LIMIT = PER_PAGE * MAX_PAGE
 SELECTION_OPTIONS = ("record_id", "criteria", "all_records")
+# Page tokens reach Bigin's first 100,000 records; a listing that claims more stops here rather than
+# loop on a server's word.
+MAX_LISTING_PAGES = 100000 // PER_PAGE
 
 
 class RecordRef:
@@ -52,7 +56,7 @@ class RecordRef:
     string: a photo, never parsed) and ``fields`` the record as Bigin returned it.
     """
 
-    __slots__ = ("module_name", "record_id", "listed", "photo_marker", "fields")
+    __slots__ = ("module_name", "record_id", "listed", "photo_marker", "fields", "bad_id")
 
     def __init__(self, module_name: str, record_id: str, listed: bool = False,
                  photo_marker: str | None = None, fields: dict[str, t.Any] | None = None):
@@ -61,12 +65,21 @@ class RecordRef:
         self.listed = listed
         self.photo_marker = photo_marker if listed else None
         self.fields = dict(fields or {}) if listed else {}
+        # Set when the server listed an id that is not a record id: the record is failed, never worked on
+        # (the id would go into URLs and file names).
+        self.bad_id: str | None = None
 
     @classmethod
     def from_record(cls, module_name: str, record: dict[str, t.Any]) -> "RecordRef":
+        raw_id = record["id"]
+        record_id = str(raw_id) if isinstance(raw_id, (int, str)) and not isinstance(raw_id, bool) else ""
+        if not RECORD_ID_PATTERN.match(record_id):
+            ref = cls(module_name, "invalid-id-" + hashlib.sha256(repr(raw_id).encode("utf-8")).hexdigest()[:12])
+            ref.bad_id = excerpt(raw_id, 60, quote=True)
+            return ref
         marker = record.get(PHOTO_FIELD)
         # Any non-empty string says "has a photo"; anything else (null, "", a stray type) says none.
-        return cls(module_name, str(record["id"]), True, marker if isinstance(marker, str) and marker else None, record)
+        return cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None, record)
 
     @property
     def has_photo(self) -> bool | None:
@@ -199,7 +212,7 @@ class Selection:
 def _json_body(result_body: bytes | None, status: int, what: str) -> dict[str, t.Any]:
     try:
         payload = json.loads((result_body or b"").decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; [[[[... nests too deep
         payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise BiginAPIError(status, None, "the API answered %s with something that is not a list of records: %s"
@@ -221,10 +234,13 @@ class RecordsService:
     def _pages(self, path: str, params: dict[str, str], label: str, tokens: bool) -> t.Iterator[list[dict[str, t.Any]]]:
         """Every page of a listing or search: ``page`` 1 to 10, then (with ``tokens``) page tokens.
 
-        Raises SelectionTooLarge when more records remain that cannot be reached.
+        Raises SelectionTooLarge when more records remain that cannot be reached. Only a JSON ``true``
+        in ``more_records`` asks for another page; a repeated page token or more than
+        MAX_LISTING_PAGES pages is an error, so a server cannot keep the loop going.
         """
         page, page_token = 1, None
-        while True:
+        seen_tokens: set[str] = set()
+        for _count in range(MAX_LISTING_PAGES):
             query = dict(params, per_page=str(PER_PAGE))
             if page_token is None:
                 query["page"] = str(page)
@@ -236,7 +252,7 @@ class RecordsService:
             payload = _json_body(result.body, result.status, label)
             yield [record for record in payload["data"] if isinstance(record, dict) and "id" in record]
             info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
-            if not info.get("more_records"):
+            if info.get("more_records") is not True:
                 return
             if page_token is None and page < MAX_PAGE:
                 page += 1
@@ -250,7 +266,14 @@ class RecordsService:
             if not isinstance(next_token, str) or not next_token:
                 raise BiginAPIError(result.status, None, "listing %s: more records remain but the API gave no "
                                     "next_page_token" % self.module_name)
+            if next_token in seen_tokens:
+                raise BiginAPIError(result.status, None, "listing %s: the API gave a next_page_token it had given "
+                                    "before; stopped rather than read the same pages again" % self.module_name)
+            seen_tokens.add(next_token)
             page_token = next_token
+        raise BiginAPIError(200, None, "listing %s: the API says more records remain after %d pages (%d records), "
+                            "more than Bigin's page tokens reach; stopped" % (self.module_name, MAX_LISTING_PAGES,
+                                                                             MAX_LISTING_PAGES * PER_PAGE))
 
     def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """Every record of the module, in Bigin's order."""

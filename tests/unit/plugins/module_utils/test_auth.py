@@ -23,11 +23,15 @@ import pytest
 from ansible_collections.zoho.bigin.plugins.module_utils import _auth
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import (
     CACHE_DIR_NAME,
+    DEFAULT_EXPIRES_IN,
     EXPIRY_MARGIN,
+    MAX_EXPIRES_IN,
+    MIN_EXPIRES_IN,
     TokenCache,
     TokenProvider,
     api_domain_of,
     default_cache_dir,
+    token_lifetime,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAuthError, BiginTransportError
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN, SECRETS, file_mode
@@ -161,8 +165,38 @@ def test_read_ignores_corrupt_or_mistyped_files(tmp_path: t.Any, content: str | 
 
 def test_read_accepts_a_valid_file(tmp_path: t.Any) -> None:
     cache = new_cache(tmp_path)
-    write_raw(cache, '{"access_token": "tok", "expires_at": 4000000000}')
+    write_raw(cache, json.dumps({"access_token": "tok", "expires_at": time.time() + 3000}))
     assert cache.read(time.time()) == "tok"
+
+
+@pytest.mark.parametrize("expires_at", ["4000000000", "1e300", "1e999"])
+def test_a_cached_expiry_beyond_a_day_is_not_trusted(tmp_path: t.Any, expires_at: str) -> None:
+    # 1e999 is JSON for infinity in Python's parser; a token "fresh for ever" is refreshed instead.
+    cache = new_cache(tmp_path)
+    write_raw(cache, '{"access_token": "tok", "expires_at": %s}' % expires_at)
+    assert cache.read(time.time()) is None
+
+
+def test_a_cache_file_that_is_a_fifo_is_not_read(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    os.makedirs(os.path.dirname(cache.path), exist_ok=True)
+    os.mkfifo(cache.path, 0o600)
+    assert cache.read(time.time()) is None  # returns at once: no writer, O_NONBLOCK, not a regular file
+
+
+def test_deeply_nested_cache_file_is_ignored(tmp_path: t.Any) -> None:
+    cache = new_cache(tmp_path)
+    write_raw(cache, "[" * 60000)
+    assert cache.read(time.time()) is None
+
+
+@pytest.mark.parametrize("value, expected", [
+    (3600, 3600.0), ("3600", 3600.0), (None, DEFAULT_EXPIRES_IN), ("soon", DEFAULT_EXPIRES_IN),
+    (True, DEFAULT_EXPIRES_IN), (float("nan"), DEFAULT_EXPIRES_IN), ("inf", DEFAULT_EXPIRES_IN),
+    (1e300, MAX_EXPIRES_IN), (-5, MIN_EXPIRES_IN), (0, MIN_EXPIRES_IN), (10 ** 400, DEFAULT_EXPIRES_IN),
+])
+def test_expires_in_is_clamped(value: t.Any, expected: float) -> None:
+    assert token_lifetime(value) == expected
 
 
 def test_old_cache_file_without_domain_stays_valid(tmp_path: t.Any) -> None:
@@ -531,11 +565,14 @@ def test_cached_token_is_written_with_its_expiry(tmp_path: t.Any) -> None:
     assert before + 1200 <= stored["expires_at"] <= after + 1200
 
 
-def test_token_expiring_within_the_margin_is_not_reused_from_cache(tmp_path: t.Any) -> None:
-    post = FakeAccounts(answer={"access_token": "brief", "expires_in": EXPIRY_MARGIN - 10})
+@pytest.mark.parametrize("expires_in", [EXPIRY_MARGIN - 10, 0, -3600])
+def test_a_short_or_negative_lifetime_does_not_make_every_fork_refresh(tmp_path: t.Any, expires_in: int) -> None:
+    # Clamped to MIN_EXPIRES_IN: the token is reused from the cache (were it really expired, the
+    # API's 401 would make the next fork refresh once).
+    post = FakeAccounts(answer={"access_token": "brief", "expires_in": expires_in})
     assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "brief"
     assert provider(post, access_token=None, cache=new_cache(tmp_path / "c")).get() == "brief"
-    assert len(post.calls) == 2
+    assert len(post.calls) == 1
 
 
 def test_cache_keeps_the_domain_with_the_token(tmp_path: t.Any) -> None:

@@ -320,8 +320,13 @@ def test_api_domain_and_accounts_url_override_the_data_center() -> None:
     ("access_token", "tok\n", "access_token: must be non-empty, without spaces or control characters"),
     ("access_token", " tok", "access_token: must be non-empty, without spaces or control characters"),
     ("access_token", "", "access_token: must be non-empty, without spaces or control characters"),
-    ("timeout", 0, "timeout: 0.0 must be a positive number of seconds"),
-    ("max_retries", -1, "max_retries: -1 must be 0 or more"),
+    ("timeout", 0, "timeout: 0.0 is out of range; use a number of seconds above 0 and at most 600"),
+    ("timeout", "inf", "timeout: inf is out of range; use a number of seconds above 0 and at most 600"),
+    ("timeout", "nan", "timeout: nan is out of range; use a number of seconds above 0 and at most 600"),
+    ("timeout", 1e300, "timeout: 1e+300 is out of range; use a number of seconds above 0 and at most 600"),
+    ("timeout", 600.5, "timeout: 600.5 is out of range; use a number of seconds above 0 and at most 600"),
+    ("max_retries", -1, "max_retries: -1 is out of range; use 0 to 20"),
+    ("max_retries", 100000, "max_retries: 100000 is out of range; use 0 to 20"),
     ("concurrency", 0, "concurrency: 0 is out of range; use 1 to %d" % MAX_CONCURRENCY),
     ("concurrency", MAX_CONCURRENCY + 1, "concurrency: %d is out of range; use 1 to %d"
      % (MAX_CONCURRENCY + 1, MAX_CONCURRENCY)),
@@ -483,3 +488,35 @@ def test_api_error_fails_with_code_status_message_and_resolution(run: t.Callable
                                "details": {}}
     assert "error" not in result["records"][0]
     assert result["records"][1]["error"]["code"] == "NO_PERMISSION"
+
+
+# -- what a hostile server or a bug cannot do (issue 15) ---------------------------------------------
+
+def test_a_listed_bad_id_fails_that_record_only(run: t.Callable[..., Result], sim: BiginSimulator,
+                                               module_args: t.Callable[..., dict[str, t.Any]]) -> None:
+    body = ('{"data": [{"id": "../../x", "Record_Image": "m"}, {"id": "%s", "Record_Image": "m"}],'
+            ' "info": {"more_records": false}}' % RECORD)
+    sim.inject_response(200, body, headers={"Content-Type": "application/json"}, path_contains="/Contacts")
+    result = run(module_args(record_id=None, all_records=True))
+    assert result.rc == 1 and result["changed"] is True
+    bad, good = result["records"]
+    assert "'../../x' is not a record id" in bad["error"]["message"] and bad["changed"] is False
+    assert good["record_id"] == RECORD and good["changed"] is True
+    # The bad id went into no URL: the listing, then RECORD's DELETE (and nothing else).
+    assert [(e["method"], e["path"]) for e in sim.api_requests()] == [
+        ("GET", "/bigin/v2/Contacts"), ("DELETE", "/bigin/v2/Contacts/%s/photo" % RECORD)]
+
+
+@pytest.mark.parametrize("exc", [RecursionError("maximum recursion depth exceeded"), KeyError("secret-value")])
+def test_no_exception_reaches_the_user_as_a_traceback(run: t.Callable[..., Result], sim: BiginSimulator,
+                                                      module_args: t.Callable[..., dict[str, t.Any]],
+                                                      monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
+    def broken(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
+        raise exc
+
+    monkeypatch.setattr(_base.RecordsService, "select", broken)
+    result = run(module_args(record_id=None, all_records=True))
+    assert result.rc == 1
+    assert result["msg"] == "unexpected %s in BiginPhoto; please report it" % type(exc).__name__
+    assert "Traceback" not in result.output and "secret-value" not in result.output
+    assert "api_calls" in result

@@ -227,6 +227,11 @@ def test_backoff_doubles_up_to_the_cap(top_of_jitter: None) -> None:
     assert backoff(60) == BACKOFF_CAP == 30.0
 
 
+@pytest.mark.parametrize("attempt", [100, 1100, 100000])
+def test_backoff_never_overflows(top_of_jitter: None, attempt: int) -> None:
+    assert backoff(attempt) == BACKOFF_CAP
+
+
 def test_backoff_has_full_jitter() -> None:
     waits = [backoff(3) for dummy in range(200)]
     assert all(0.0 <= w <= 4.0 for w in waits)

@@ -7,6 +7,7 @@ and listing, search and get against the simulator.
 
 from __future__ import annotations
 
+import json
 import re
 import typing as t
 from urllib.parse import urlsplit
@@ -15,8 +16,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.zoho.bigin.plugins.module_utils import _records
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._records import (
+    MAX_PAGE,
     RecordRef,
     RecordsService,
     Selection,
@@ -367,3 +370,57 @@ def test_search_limit_and_scope(sim: BiginSimulator, service: t.Callable[..., Re
 def test_search_exactly_2000_is_fine(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
     seed(sim, 2000)
     assert len(service().search("(Last_Name:starts_with:L)")) == 2000
+
+
+# -- a listing the server cannot keep going, ids it cannot smuggle in (issue 15) ---------------------
+
+def page_body(ids: t.Sequence[str], more: t.Any, token: t.Any = None) -> str:
+    info: dict[str, t.Any] = {"more_records": more, "per_page": 200}
+    if token is not None:
+        info["next_page_token"] = token
+    return json.dumps({"data": [{"id": i, "Record_Image": None} for i in ids], "info": info})
+
+
+@pytest.mark.parametrize("more", ["false", "true", 1, "yes", None])
+def test_only_json_true_asks_for_another_page(sim: BiginSimulator, service: t.Callable[..., RecordsService],
+                                              more: t.Any) -> None:
+    sim.inject_response(200, page_body([str(BASE)], more), headers={"Content-Type": "application/json"},
+                        count=1000)
+    assert [r.record_id for r in service().list_all()] == [str(BASE)]
+    assert len(sim.api_requests()) == 1
+
+
+def test_a_repeated_page_token_stops_the_listing(sim: BiginSimulator,
+                                                 service: t.Callable[..., RecordsService]) -> None:
+    sim.inject_response(200, page_body([str(BASE)], True, "tok-A"), headers={"Content-Type": "application/json"},
+                        count=1000)
+    with pytest.raises(BiginAPIError, match="next_page_token it had given before"):
+        service().list_all()
+    # Pages 1 to 10, then the first token, then the same token again: stopped there.
+    assert len(sim.api_requests()) == MAX_PAGE + 1
+
+
+def test_a_listing_without_end_stops_at_the_hard_bound(sim: BiginSimulator, service: t.Callable[..., RecordsService],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_records, "MAX_LISTING_PAGES", 14)
+    # A fresh token every page: only the bound can stop it.
+    for n in range(20):
+        sim.inject_response(200, page_body([str(BASE + n)], True, "tok-%d" % n),
+                            headers={"Content-Type": "application/json"})
+    with pytest.raises(BiginAPIError, match="more records remain after 14 pages"):
+        service().list_all()
+    assert len(sim.api_requests()) == 14
+
+
+@pytest.mark.parametrize("bad_id", ["../../x", "12/../34", "", True, 1.5, None, "1" * 20, "12 34"])
+def test_a_listed_id_that_is_not_a_record_id_is_never_used(bad_id: t.Any) -> None:
+    ref = RecordRef.from_record("Contacts", {"id": bad_id, "Record_Image": "x"})
+    assert ref.bad_id is not None
+    assert re.fullmatch(r"invalid-id-[0-9a-f]{12}", ref.record_id)  # nothing of the server's text in paths
+    assert not ref.has_photo
+
+
+def test_deeply_nested_listing_is_an_api_error(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
+    sim.inject_response(200, "[" * 100000, headers={"Content-Type": "application/json"})
+    with pytest.raises(BiginAPIError, match="not a list of records"):
+        service().list_all()
