@@ -272,8 +272,8 @@ class RecordsService:
             seen_tokens.add(next_token)
             page_token = next_token
         raise BiginAPIError(200, None, "listing %s: the API says more records remain after %d pages (%d records), "
-                            "more than Bigin's page tokens reach; stopped" % (self.module_name, MAX_LISTING_PAGES,
-                                                                             MAX_LISTING_PAGES * PER_PAGE))
+                            "more than Bigin's page tokens reach; stopped"
+                            % (self.module_name, MAX_LISTING_PAGES, MAX_LISTING_PAGES * PER_PAGE))
 
     def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """Every record of the module, in Bigin's order."""

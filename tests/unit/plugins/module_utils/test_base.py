@@ -493,7 +493,7 @@ def test_api_error_fails_with_code_status_message_and_resolution(run: t.Callable
 # -- what a hostile server or a bug cannot do (issue 15) ---------------------------------------------
 
 def test_a_listed_bad_id_fails_that_record_only(run: t.Callable[..., Result], sim: BiginSimulator,
-                                               module_args: t.Callable[..., dict[str, t.Any]]) -> None:
+                                                module_args: t.Callable[..., dict[str, t.Any]]) -> None:
     body = ('{"data": [{"id": "../../x", "Record_Image": "m"}, {"id": "%s", "Record_Image": "m"}],'
             ' "info": {"more_records": false}}' % RECORD)
     sim.inject_response(200, body, headers={"Content-Type": "application/json"}, path_contains="/Contacts")

@@ -401,7 +401,7 @@ def test_a_repeated_page_token_stops_the_listing(sim: BiginSimulator,
 
 
 def test_a_listing_without_end_stops_at_the_hard_bound(sim: BiginSimulator, service: t.Callable[..., RecordsService],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_records, "MAX_LISTING_PAGES", 14)
     # A fresh token every page: only the bound can stop it.
     for n in range(20):
