@@ -64,7 +64,10 @@ options:
     choices: [v1, v2]
   timeout:
     description:
-      - Seconds to wait for the API to connect and to answer, per request.
+      - Seconds that one request may take as a whole, from connecting to the last byte of the answer, so that
+        a server that trickles its answer cannot hold a task (or the token cache lock) for ever. A request that
+        takes longer is abandoned and counts as a timeout (retried as O(max_retries) says).
+      - Above 0 and at most 600.
       - If not set, the value of the E(BIGIN_TIMEOUT) environment variable is used.
     type: float
     default: 30
@@ -94,6 +97,7 @@ options:
         a connection error or a timeout, with exponential backoff and jitter, honouring C(Retry-After).
       - A request that sends data (an upload) is retried only when it provably did not reach the server, or the
         server answered 429 or 503; reads and deletes are safe to repeat.
+      - 0 to 20.
       - If not set, the value of the E(BIGIN_MAX_RETRIES) environment variable is used.
     type: int
     default: 5

@@ -44,6 +44,10 @@ DEFAULT_EXPIRES_IN = 3600
 MIN_EXPIRES_IN = 600
 MAX_EXPIRES_IN = 86400
 CACHE_DIR_NAME = "zoho.bigin"
+# The lock is held for one token request; connect() waits its timeout plus this margin.
+DEFAULT_LOCK_WAIT = 40.0
+LOCK_WAIT_MARGIN = 10.0
+LOCK_POLL = 0.05
 
 
 def token_lifetime(value: t.Any) -> float:
@@ -67,10 +71,16 @@ def default_cache_dir() -> str:
 
 
 class TokenCache:
-    """One cached access token per (accounts_url, client_id, refresh_token), safe across forks."""
+    """One cached access token per (accounts_url, client_id, refresh_token), safe across forks.
 
-    def __init__(self, directory: str, accounts_url: str, client_id: str, refresh_token: str):
+    ``lock_wait``: seconds to wait for another process's lock (it holds it during one token request)
+    before going on without the cache.
+    """
+
+    def __init__(self, directory: str, accounts_url: str, client_id: str, refresh_token: str,
+                 lock_wait: float = DEFAULT_LOCK_WAIT):
         self.directory = directory
+        self.lock_wait = lock_wait
         key = "\0".join((accounts_url.rstrip("/"), client_id, refresh_token))
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
         self.path = os.path.join(directory, name + ".json")
@@ -98,7 +108,7 @@ class TokenCache:
 
     def locked(self) -> "_FileLock":
         self._prepare_dir()
-        return _FileLock(self.lock_path)
+        return _FileLock(self.lock_path, self.lock_wait)
 
     def read(self, now: float) -> str | None:
         """The cached token if it is trustworthy and still fresh, else None."""
@@ -196,15 +206,32 @@ def api_domain_of(value: t.Any, loopback: bool = False) -> str | None:
 
 
 class _FileLock:
-    def __init__(self, path: str):
+    """An exclusive flock, waited for at most ``wait`` seconds: a holder stuck on a slow server must not
+    hold every other fork for ever."""
+
+    def __init__(self, path: str, wait: float):
         self.path = path
+        self.wait = wait
         self.fd = -1
 
     def __enter__(self) -> "_FileLock":
         self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        if fcntl is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_EX)
-        return self
+        if fcntl is None:
+            return self
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return self
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    os.close(self.fd)
+                    raise OSError("its lock was held by another process for more than %g seconds"
+                                  % self.wait) from None
+                time.sleep(LOCK_POLL)
+            except BaseException:
+                os.close(self.fd)
+                raise
 
     def __exit__(self, *exc_info: t.Any) -> None:
         if fcntl is not None:

@@ -16,7 +16,12 @@ from urllib.parse import urlsplit
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache, TokenProvider, default_cache_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import (
+    LOCK_WAIT_MARGIN,
+    TokenCache,
+    TokenProvider,
+    default_cache_dir,
+)
 from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     DATA_CENTERS,
     HAS_REQUESTS,
@@ -278,7 +283,8 @@ class BiginModule:
         transport = Transport(session, params["timeout"], params["max_retries"], self.module.warn, usage=usage)
         cache = None
         if params["token_cache"] and params["refresh_token"]:
-            cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"])
+            cache = TokenCache(default_cache_dir(), accounts_url, params["client_id"], params["refresh_token"],
+                               lock_wait=params["timeout"] + LOCK_WAIT_MARGIN)
         tokens = TokenProvider(params["access_token"], params["client_id"], params["client_secret"],
                                params["refresh_token"], accounts_url, transport.send_token_request, cache, self.module.warn,
                                on_new_token=self.module.no_log_values.add)

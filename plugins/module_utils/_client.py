@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import math
 import random
+import socket
 import threading
 import time
 import traceback
@@ -28,6 +29,8 @@ REQUESTS_IMPORT_ERROR: str | None
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
     from urllib3.exceptions import ConnectTimeoutError, HTTPError as Urllib3Error, NewConnectionError
     from urllib3.util.retry import Retry
 except ImportError:
@@ -54,6 +57,13 @@ RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
 RETRY_STATUSES_UNSAFE = frozenset((429, 503))
 # How much of a body is read when only its kind matters (magic bytes; a WebP header needs 12).
 PEEK_BYTES = 32
+# Bodies are read up to a cap, so that a huge answer times concurrency cannot exhaust memory: JSON
+# pages (200 records of up to 50 fields are well under 1 MB), error answers (only a prefix matters),
+# photos (the API takes 10 MB at most; a little more is allowed for the answer's own framing).
+MAX_JSON_BODY = 8 * 1024 * 1024
+MAX_ERROR_BODY = 64 * 1024
+MAX_PHOTO_BODY = 10 * 1024 * 1024 + 64 * 1024
+READ_CHUNK = 65536
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 30.0
 USER_AGENT = "zoho.bigin-ansible-collection"
@@ -115,13 +125,129 @@ def new_session(pool_size: int, validate_certs: bool, ca_path: str | None = None
     """
     session = requests.Session()
     # urllib3 must not retry on its own: retries are decided (and reported) in send().
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
-                          max_retries=Retry(total=0, read=False, redirect=False, raise_on_status=False))
+    adapter = _DeadlineAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1),
+                               max_retries=Retry(total=0, read=False, redirect=False, raise_on_status=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     session.verify = (ca_path or True) if validate_certs else False
     session.headers["User-Agent"] = USER_AGENT
     return session
+
+
+# -- a deadline for the whole request ------------------------------------------------------------
+# requests' timeout bounds each socket read: a server that sends a byte every few seconds keeps a
+# request alive for ever. A watchdog shuts the request's socket down when its deadline passes; the
+# sockets are made known by the connection classes below, in the thread that sends the request.
+
+_current = threading.local()
+
+
+class _Deadline:
+    """The deadline of one request attempt: at ``seconds`` its sockets are shut down."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "_Deadline":
+        _current.deadline = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: t.Any) -> None:
+        self._timer.cancel()
+        _current.deadline = None
+
+    def watch(self, sock: socket.socket | None) -> None:
+        if sock is None:
+            return
+        with self._lock:
+            self._sockets.append(sock)
+            expired = self.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)  # wakes a blocked read in the sending thread
+    except OSError:
+        pass  # already closed
+
+
+def _watch(sock: socket.socket | None) -> None:
+    deadline = getattr(_current, "deadline", None)
+    if deadline is not None:
+        deadline.watch(sock)
+
+
+if HAS_REQUESTS:
+    class _WatchedHTTPConnection(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            _watch(self.sock)
+
+    class _WatchedHTTPSConnection(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            _watch(self.sock)
+
+    class _WatchedHTTPPool(HTTPConnectionPool):
+        ConnectionCls = _WatchedHTTPConnection
+
+        def _get_conn(self, timeout: float | None = None) -> t.Any:
+            conn = super()._get_conn(timeout)
+            _watch(getattr(conn, "sock", None))  # a kept-alive connection: connect() is not called again
+            return conn
+
+    class _WatchedHTTPSPool(HTTPSConnectionPool):
+        ConnectionCls = _WatchedHTTPSConnection
+
+        def _get_conn(self, timeout: float | None = None) -> t.Any:
+            conn = super()._get_conn(timeout)
+            _watch(getattr(conn, "sock", None))
+            return conn
+
+    class _DeadlineAdapter(HTTPAdapter):
+        """An adapter whose pools make their sockets known to the request's deadline."""
+
+        @staticmethod
+        def _watched(manager: t.Any) -> t.Any:
+            # Only urllib3's own pools are replaced (a SOCKS proxy manager keeps its own: its requests
+            # are then bounded between body chunks only).
+            if manager.pool_classes_by_scheme.get("http") is HTTPConnectionPool:
+                manager.pool_classes_by_scheme = {"http": _WatchedHTTPPool, "https": _WatchedHTTPSPool}
+            return manager
+
+        def init_poolmanager(self, *args: t.Any, **kwargs: t.Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self._watched(self.poolmanager)
+
+        def proxy_manager_for(self, *args: t.Any, **kwargs: t.Any) -> t.Any:
+            return self._watched(super().proxy_manager_for(*args, **kwargs))
+
+
+class _Expired(Exception):
+    """The request's deadline passed."""
+
+
+class _TooLarge(Exception):
+    """The answer's body is larger than the cap for its kind."""
+
+    def __init__(self, limit: int):
+        super().__init__(limit)
+        self.limit = limit
 
 
 def _never_sent(exc: Exception) -> bool:
@@ -222,12 +348,14 @@ class Transport:
         self.usage = usage if usage is not None else Usage()
 
     def send(self, method: str, url: str, label: str, idempotent: bool,
-             read_limit: int | None = None, token_request: bool = False, **kwargs: t.Any) -> HTTPResult:
-        """Send a request, retrying what is safe to retry.
+             read_limit: int | None = None, token_request: bool = False, max_body: int = MAX_JSON_BODY,
+             **kwargs: t.Any) -> HTTPResult:
+        """Send a request, retrying what is safe to retry; ``timeout`` bounds each whole attempt.
 
         ``read_limit`` bounds how much of a 2xx body is read: a longer body is read only up to
         its first PEEK_BYTES (enough to tell its kind) and its connection closed, for callers
-        that need only the headers and the kind of body.
+        that need only the headers and the kind of body. A 2xx body longer than ``max_body`` is
+        an error (not retried); of an error answer only the first MAX_ERROR_BODY bytes are read.
         Error answers are returned too; the caller decides what they mean.
         ``token_request`` counts the request as a token refresh rather than an API call.
         """
@@ -245,17 +373,31 @@ class Transport:
             started = time.monotonic()
             status = None
             try:
-                # Redirects are not followed: requests would turn a redirected DELETE into a GET.
-                response = self.session.request(method, url, timeout=self.timeout, stream=True,
-                                                allow_redirects=False, **kwargs)
-                status = response.status_code
-                result = self._read(response, read_limit, maybe_applied)
+                with _Deadline(self.timeout) as deadline:
+                    try:
+                        # Redirects are not followed: requests would turn a redirected DELETE into a GET.
+                        response = self.session.request(method, url, timeout=self.timeout, stream=True,
+                                                        allow_redirects=False, **kwargs)
+                        status = response.status_code
+                        result = self._read(response, read_limit, maybe_applied, max_body, deadline)
+                        if deadline.expired:
+                            # A shut socket can also look like the end of the headers or of the body.
+                            raise _Expired()
+                    except (_TooLarge, _Expired):
+                        raise
+                    except Exception:
+                        if deadline.expired:  # whatever the shut socket made the read raise
+                            raise _Expired() from None
+                        raise
+            except _TooLarge as exc:
+                raise BiginTransportError("%s %s failed: the answer is larger than %d bytes, more than an answer "
+                                          "of its kind can be; not read" % (method, label, exc.limit)) from None
             except requests.exceptions.SSLError:
                 # Not transient: retrying cannot fix a certificate the session does not trust.
                 raise BiginTransportError("%s %s failed: TLS certificate verification failed; fix the CA trust "
                                           "(ca_path) or set validate_certs to false" % (method, label)) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
-                    requests.exceptions.ChunkedEncodingError, _Truncated) as exc:
+                    requests.exceptions.ChunkedEncodingError, _Truncated, _Expired) as exc:
                 never_sent = _never_sent(exc)
                 if attempt > self.max_retries or not (idempotent or never_sent):
                     raise BiginTransportError(
@@ -280,18 +422,28 @@ class Transport:
                 continue
             return result
 
-    def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool) -> HTTPResult:
+    def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool,
+              max_body: int, deadline: _Deadline) -> HTTPResult:
         try:
             declared = response.headers.get("Content-Length")
             length = int(declared) if declared is not None and declared.isdigit() else None
             if read_limit is not None and response.ok and (length is None or length > read_limit):
                 # Only the first bytes are wanted (they tell an image from an error page): read a
                 # prefix and close the connection rather than drain a body nobody needs.
-                body, ended = _read_prefix(response, PEEK_BYTES if length is not None else read_limit + 1)
+                body, ended = _read_prefix(response, PEEK_BYTES if length is not None else read_limit + 1, deadline)
                 if not ended:
                     return HTTPResult(response.status_code, response.headers, body, False, maybe_applied)
+            elif not 200 <= response.status_code < 300:
+                body, ended = _read_prefix(response, MAX_ERROR_BODY, deadline)
+                if not ended:
+                    return HTTPResult(response.status_code, response.headers, body[:MAX_ERROR_BODY], False,
+                                      maybe_applied)
             else:
-                body = response.content
+                if length is not None and length > max_body:
+                    raise _TooLarge(max_body)
+                body, ended = _read_prefix(response, max_body + 1, deadline)
+                if not ended or len(body) > max_body:
+                    raise _TooLarge(max_body)
             # urllib3 1.x accepts a body shorter than its Content-Length without a word. Content-Length
             # counts the bytes on the wire (raw.tell()): a gzip body is longer once decoded.
             if length is not None and response.raw.tell() != length:
@@ -314,11 +466,13 @@ class Transport:
         self.sleep(wait)
 
 
-def _read_prefix(response: requests.Response, size: int) -> tuple[bytes, bool]:
+def _read_prefix(response: requests.Response, size: int, deadline: _Deadline) -> tuple[bytes, bool]:
     """Up to ``size`` bytes of a streamed body (maybe a few more), and whether the body ended there."""
     chunks: list[bytes] = []
     got = 0
-    for chunk in response.iter_content(chunk_size=min(size, 65536)):
+    for chunk in response.iter_content(chunk_size=min(size, READ_CHUNK)):
+        if deadline.expired:  # also checked between chunks: a SOCKS proxy's sockets are not watched
+            raise _Expired()
         chunks.append(chunk)
         got += len(chunk)
         if got >= size:
@@ -332,6 +486,8 @@ class _Truncated(Exception):
 
 def _failure_reason(exc: Exception) -> str:
     """A short description of a transport error (its text never carries headers or bodies)."""
+    if isinstance(exc, _Expired):
+        return "timeout (the whole request took longer than the timeout)"
     if isinstance(exc, requests.exceptions.Timeout):
         return "timeout (%s)" % type(exc).__name__
     if isinstance(exc, (requests.exceptions.ChunkedEncodingError, _Truncated)) or "IncompleteRead" in str(exc):
@@ -374,7 +530,8 @@ class BiginClient:
         return "%s/bigin/%s" % (learned, self.api_version)
 
     def request(self, method: str, path: str, label: str, params: t.Mapping[str, str] | None = None,
-                idempotent: bool = True, read_limit: int | None = None, **kwargs: t.Any) -> HTTPResult:
+                idempotent: bool = True, read_limit: int | None = None, max_body: int = MAX_JSON_BODY,
+                **kwargs: t.Any) -> HTTPResult:
         """Send an API request for ``path`` (under /bigin/{version}/); raise BiginAPIError for an error answer.
 
         ``label`` names the request in messages and warnings. When the API rejects the token (any 401
@@ -389,7 +546,7 @@ class BiginClient:
             url = self.url(path)  # after get(): a refresh may name the API domain
             headers = {"Authorization": "Zoho-oauthtoken " + token}
             result = self.transport.send(method, url, label, idempotent, read_limit=read_limit,
-                                         headers=headers, **kwargs)
+                                         max_body=max_body, headers=headers, **kwargs)
             # An attempt before a token refresh may have been applied too.
             maybe_applied = maybe_applied or result.maybe_applied_before
             if 200 <= result.status < 300:

@@ -20,7 +20,7 @@ import hashlib
 import os
 import typing as t
 
-from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
+from ansible_collections.zoho.bigin.plugins.module_utils._client import MAX_PHOTO_BODY, BiginClient
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BackupError,
     BiginAPIError,
@@ -187,7 +187,7 @@ class PhotoService:
     def fetch(self, record_id: str, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
         """Current photo of a record; its bytes when asked for (or when small)."""
         result = self.client.request("GET", *self._photo_path_and_label(record_id),
-                                     read_limit=None if need_bytes else SMALL_BODY)
+                                     read_limit=None if need_bytes else SMALL_BODY, max_body=MAX_PHOTO_BODY)
         if result.status == 204:
             return ABSENT, None
         # Decided by the bytes: Zoho may label a photo image/jpg, application/octet-stream or nothing.

@@ -691,3 +691,24 @@ def test_processes_sharing_a_cache_refresh_once(tmp_path: t.Any) -> None:
         refreshers = handle.read().split()
     assert len(refreshers) == 1
     assert tokens == ["minted-by-%s" % refreshers[0]] * 4
+
+
+@pytest.mark.skipif(_auth.fcntl is None, reason="no flock on this platform")
+def test_a_lock_held_too_long_is_given_up_with_a_warning(tmp_path: t.Any) -> None:
+    """A fork stuck on a slow token request holds the lock; the others wait lock_wait, then go on alone."""
+    cache = TokenCache(str(tmp_path / "c"), ACCOUNTS_URL, CLIENT_ID, REFRESH_TOKEN, lock_wait=0.3)
+    with cache.locked():
+        # flock locks belong to the open file: a second open, as another process's, must wait.
+        warnings: list[str] = []
+        post = FakeAccounts()
+        started = time.monotonic()
+        assert provider(post, access_token=None, cache=cache, warnings=warnings).get() == "minted-1"
+        waited = time.monotonic() - started
+    assert len(post.calls) == 1
+    assert waited >= 0.3
+    assert warnings == ["Token cache not used (its lock was held by another process for more than 0.3 seconds)"]
+    # Nothing was written under a lock it did not hold; the lock file is free again.
+    assert not os.path.exists(cache.path)
+    with cache.locked():
+        pass
+

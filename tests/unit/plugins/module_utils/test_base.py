@@ -28,6 +28,11 @@ from tests.tls import make_certificate
 from tests.unit.plugins.conftest import NO_PHOTO, OTHER, api_log
 from tests.unit.plugins.module_runner import Result, instance
 
+try:  # ansible-core 2.19+
+    from ansible.module_utils import _internal as core_internal
+except ImportError:
+    core_internal = None
+
 
 def photo_module(**extra: t.Any) -> t.Any:
     """bigin_photo's module object for RECORD (state absent, the access token) and ``extra``; no request is sent."""
@@ -351,6 +356,27 @@ def test_token_cache_spares_the_token_endpoint_across_runs(run: t.Callable[..., 
     content = (cache_dir / cached[0]).read_text()
     for secret in (CLIENT_SECRET, REFRESH_TOKEN, CLIENT_ID):
         assert secret not in content and secret not in cached[0]
+
+
+@pytest.mark.skipif(_auth.fcntl is None, reason="no flock on this platform")
+def test_a_held_cache_lock_is_waited_for_timeout_and_margin_then_skipped(
+        run: t.Callable[..., Result], sim: BiginSimulator, tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch,
+        module_args: t.Callable[..., dict[str, t.Any]]) -> None:
+    monkeypatch.setattr(_base, "LOCK_WAIT_MARGIN", 0.25)
+    # A test that imported controller code (plugin_docs) makes 2.19+ display warnings instead of returning them.
+    if core_internal is not None:
+        monkeypatch.setattr(core_internal, "is_controller", False, raising=False)
+    held = _auth.TokenCache(str(tmp_path / "xdg-cache" / "zoho.bigin"), sim.url, CLIENT_ID, REFRESH_TOKEN,
+                            lock_wait=0)
+    with held.locked():  # another fork, stuck on a slow token request
+        result = run(module_args(access_token=None, client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
+                                 refresh_token=REFRESH_TOKEN, timeout=0.25))
+    assert result.rc == 0 and result["changed"] is True, result
+    assert len(sim.token_requests()) == 1
+    # ansible-core 2.19+ gives warnings as objects: their text is what must be seen.
+    assert len(result["warnings"]) == 1
+    assert ("Token cache not used (its lock was held by another process for more than 0.5 seconds)"
+            in result.output)
 
 
 def test_token_cache_off_refreshes_every_run(run: t.Callable[..., Result], sim: BiginSimulator,

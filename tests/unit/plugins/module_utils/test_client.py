@@ -17,6 +17,8 @@ import gzip
 import json
 import re
 import socket
+import threading
+import time
 import typing as t
 
 import pytest
@@ -29,6 +31,9 @@ from ansible_collections.zoho.bigin.plugins.module_utils import _client
 from ansible_collections.zoho.bigin.plugins.module_utils._client import (
     BACKOFF_CAP,
     DATA_CENTERS,
+    MAX_ERROR_BODY,
+    MAX_JSON_BODY,
+    MAX_PHOTO_BODY,
     PEEK_BYTES,
     USER_AGENT,
     BiginClient,
@@ -44,7 +49,8 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAuthError,
     BiginTransportError,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, NO_API_CALLS, RECORD, REFRESH_TOKEN, SECRETS, wait_for
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 from tests.tls import make_certificate
@@ -397,7 +403,9 @@ def test_read_timeout_of_a_get_is_retried_then_fails(sim: BiginSimulator, wire: 
     made = wire(max_retries=1, timeout=0.1)
     with pytest.raises(BiginTransportError) as info:
         made.send("GET")
-    assert str(info.value) == "GET Contacts/%s failed after 2 attempt(s): timeout (ReadTimeout)" % RECORD
+    # The socket's read timeout and the request's deadline are the same here: either may fire first.
+    assert str(info.value) in ["GET Contacts/%s failed after 2 attempt(s): timeout (%s)" % (RECORD, reason)
+                               for reason in ("ReadTimeout", "the whole request took longer than the timeout")]
     assert len(sim.api_requests("GET")) == 2
 
 
@@ -646,7 +654,7 @@ class FakeResponse:
 
     def iter_content(self, chunk_size: int) -> t.Iterator[bytes]:
         for start in range(0, len(self.content), chunk_size):
-            self.raw.wire_bytes = start + chunk_size
+            self.raw.wire_bytes = min(start + chunk_size, len(self.content))
             yield self.content[start:start + chunk_size]
 
     def close(self) -> None:
@@ -671,24 +679,28 @@ def fake_transport(session: FakeSession, max_retries: int) -> tuple[Transport, l
                      sleep=lambda s: None), warnings
 
 
+# A deadline never started: it never expires.
+NO_DEADLINE = _client._Deadline(5.0)  # pylint: disable=protected-access
+
+
 def test_read_rejects_a_body_shorter_than_its_content_length() -> None:
     transport, _warnings = fake_transport(FakeSession(), 0)
     short = FakeResponse(PNG_RED[:10], len(PNG_RED))
     with pytest.raises(_client._Truncated):  # pylint: disable=protected-access
-        transport._read(t.cast(requests.Response, short), None, False)  # pylint: disable=protected-access
+        transport._read(t.cast(requests.Response, short), None, False, MAX_JSON_BODY, NO_DEADLINE)  # pylint: disable=protected-access
     assert short.closed
     whole = FakeResponse(PNG_RED, len(PNG_RED))
-    result = transport._read(t.cast(requests.Response, whole), None, False)  # pylint: disable=protected-access
+    result = transport._read(t.cast(requests.Response, whole), None, False, MAX_JSON_BODY, NO_DEADLINE)  # pylint: disable=protected-access
     assert isinstance(result, HTTPResult) and result.body == PNG_RED and result.complete and whole.closed
     # A body read only in part on purpose (read_limit) is not a short one.
     big = PNG_RED + b"\0" * 1024
     partial = FakeResponse(big, len(big))
-    result = transport._read(t.cast(requests.Response, partial), 64, False)  # pylint: disable=protected-access
+    result = transport._read(t.cast(requests.Response, partial), 64, False, MAX_JSON_BODY, NO_DEADLINE)  # pylint: disable=protected-access
     assert result.body == big[:32] and result.complete is False and partial.closed
     # But one that ends before its first bytes were read is.
     short = FakeResponse(PNG_RED[:10], 10 * 1024 * 1024)
     with pytest.raises(_client._Truncated):  # pylint: disable=protected-access
-        transport._read(t.cast(requests.Response, short), 64 * 1024, False)  # pylint: disable=protected-access
+        transport._read(t.cast(requests.Response, short), 64 * 1024, False, MAX_JSON_BODY, NO_DEADLINE)  # pylint: disable=protected-access
 
 
 def test_short_body_is_retried_like_a_broken_connection() -> None:
@@ -998,3 +1010,136 @@ def test_a_proper_success_body_passes(sim: BiginSimulator, wire: t.Callable[...,
     assert w.service.delete(OTHER) is True
     sim.inject_response(200, body='{"status": "SUCCESS"}', headers=JSON_HEADERS, method="POST")
     w.service.upload(OTHER, image)
+
+
+# -- hostile servers: a deadline for the whole request, caps on what is read (issue 15) -------------
+
+class HostileServer:
+    """A loopback HTTP server that misbehaves as told; it stops itself when the test ends.
+
+    Modes: ``trickle-body`` (a 200 whose body comes a byte every 50 ms), ``trickle-headers`` (the
+    same for the header lines), ``huge`` (a 200 with a body of ``size`` zero bytes, streamed),
+    ``huge-error`` (the same as a 500), ``huge-chunked`` (a 200 of ``size`` bytes without Content-Length).
+    Each answer ends by itself after 30 s at most, so a missing deadline fails rather than hangs.
+    """
+
+    def __init__(self, mode: str, size: int = 0):
+        self.mode, self.size = mode, size
+        self.connections = 0
+        self.sent = 0
+        self._stop = threading.Event()
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(8)
+        self._sock.settimeout(0.2)
+        self.url = "http://127.0.0.1:%d" % self._sock.getsockname()[1]
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                conn, _addr = self._sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _send(self, conn: socket.socket, data: bytes) -> None:
+        conn.sendall(data)
+        self.sent += len(data)
+
+    def _answer(self, conn: socket.socket) -> None:
+        ends = time.monotonic() + 30.0
+        try:
+            conn.recv(65536)
+            if self.mode == "trickle-headers":
+                self._send(conn, b"HTTP/1.1 200 OK\r\n")
+                while time.monotonic() < ends and not self._stop.is_set():
+                    self._send(conn, b"X: y\r\n")
+                    time.sleep(0.05)
+            elif self.mode == "trickle-body":
+                self._send(conn, b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+                while time.monotonic() < ends and not self._stop.is_set():
+                    self._send(conn, b" ")
+                    time.sleep(0.05)
+            else:
+                status = b"500 Internal Server Error" if self.mode == "huge-error" else b"200 OK"
+                length = b"" if self.mode == "huge-chunked" else b"Content-Length: %d\r\n" % self.size
+                self._send(conn, b"HTTP/1.1 " + status + b"\r\nContent-Type: image/png\r\n" + length
+                           + b"Connection: close\r\n\r\n")
+                chunk = b"\0" * 65536
+                left = self.size
+                while left > 0 and time.monotonic() < ends and not self._stop.is_set():
+                    self._send(conn, chunk[:left])
+                    left -= min(left, len(chunk))
+        except OSError:
+            pass  # the client hung up: what the caps are for
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._sock.close()
+        self._thread.join(5)
+
+
+@pytest.fixture
+def hostile() -> t.Iterator[t.Callable[..., HostileServer]]:
+    made: list[HostileServer] = []
+
+    def make(mode: str, size: int = 0) -> HostileServer:
+        made.append(HostileServer(mode, size))
+        return made[-1]
+
+    yield make
+    for server in made:
+        server.close()
+
+
+def hostile_transport(timeout: float = 0.5, max_retries: int = 0) -> tuple[Transport, list[str]]:
+    warnings: list[str] = []
+    return Transport(new_session(2, True), timeout, max_retries, warnings.append, sleep=lambda s: None), warnings
+
+
+@pytest.mark.parametrize("mode", ["trickle-body", "trickle-headers"])
+def test_timeout_bounds_the_whole_request(hostile: t.Callable[..., HostileServer], mode: str) -> None:
+    # Each byte comes well within the socket timeout: only a deadline for the whole request ends it.
+    server = hostile(mode)
+    transport, warnings = hostile_transport(timeout=0.5, max_retries=1)
+    with pytest.raises(BiginTransportError) as info:
+        transport.send("GET", server.url + "/bigin/v2/Contacts", "listing Contacts", True)
+    assert str(info.value) == ("GET listing Contacts failed after 2 attempt(s): timeout (the whole request "
+                               "took longer than the timeout)")
+    assert server.connections == 2 and len(warnings) == 1
+    assert server.sent < 30 * 20 * 10  # far from the 30 s the server would go on for
+
+
+@pytest.mark.parametrize("mode", ["huge", "huge-chunked"])
+def test_a_json_answer_above_its_cap_is_not_read(hostile: t.Callable[..., HostileServer], mode: str) -> None:
+    server = hostile(mode, MAX_JSON_BODY * 4)
+    transport, _warnings = hostile_transport(timeout=20, max_retries=3)
+    with pytest.raises(BiginTransportError) as info:
+        transport.send("GET", server.url + "/bigin/v2/Contacts", "listing Contacts", True)
+    assert str(info.value) == ("GET listing Contacts failed: the answer is larger than %d bytes, more than an "
+                               "answer of its kind can be; not read" % MAX_JSON_BODY)
+    assert server.connections == 1  # not retried: the next answer would be as large
+
+
+def test_a_photo_above_its_cap_is_an_error_of_that_record(hostile: t.Callable[..., HostileServer],
+                                                          tmp_path: t.Any) -> None:
+    server = hostile("huge", MAX_PHOTO_BODY + 1)
+    transport, _warnings = hostile_transport(timeout=20)
+    tokens = TokenProvider(ACCESS_TOKEN, None, None, None, accounts_url=server.url,
+                           post=transport.send_token_request)
+    service = PhotoService(BiginClient(transport, server.url, "v2", tokens), "Contacts")
+    with pytest.raises(BiginTransportError, match="larger than %d bytes" % MAX_PHOTO_BODY):
+        service.fetch(RECORD, need_bytes=True)
+    assert server.connections == 1
+
+
+def test_only_a_prefix_of_an_error_answer_is_read(hostile: t.Callable[..., HostileServer]) -> None:
+    server = hostile("huge-error", MAX_JSON_BODY * 4)
+    transport, _warnings = hostile_transport(timeout=20)
+    result = transport.send("GET", server.url + "/bigin/v2/Contacts", "listing Contacts", True)
+    assert result.status == 500 and result.complete is False and len(result.body or b"") == MAX_ERROR_BODY
