@@ -29,7 +29,16 @@ options:
     default: present
   src:
     description:
-      - Path of the image to upload, on the host the module runs on. Required with O(state=present).
+      - Path of the image to upload. Required with O(state=present).
+      - With O(remote_src=false) (the default), a path on the Ansible controller, found as M(ansible.builtin.copy)
+        finds its O(ansible.builtin.copy#module:src). In a role, first the role's C(files/) directory, then the
+        role's directory and its C(tasks/) directory (then those of the roles that depend on it); last the playbook
+        directory's C(files/) and the playbook directory itself. An absolute path is used as given.
+        A path found nowhere fails the task, naming every place searched, before any request is sent.
+        When the task runs on another host than the controller, the file is copied to a temporary directory there
+        and removed after the task.
+      - With O(remote_src=true), a path on the host the module runs on, used as given (a relative path is relative
+        to the module's working directory there).
       - A PNG, JPEG, GIF or BMP image of at most 10 MB and 10 megapixels (width x height, read from its header).
       - Or a directory, to restore photos saved by M(zoho.bigin.bigin_photo_export) or O(backup_dir).
         Each record's photo is then its own file there, C({Module}-{record_id}.{ext}) (an export; C(Module) is
@@ -42,8 +51,21 @@ options:
         required.
       - With a directory, every file of O(module) there (with O(record_id), every selected record's file) is checked
         (type, 10 MB, 10 megapixels) before any request is sent.
+      - A directory on the controller is used as it is only when the task runs on the controller (connection
+        C(local), for example a play on C(localhost) or a task delegated to C(localhost)). It is never copied to another host;
+        there the task fails and asks for O(remote_src=true) with a directory on that host.
       - Ignored with O(state=absent).
     type: path
+  remote_src:
+    description:
+      - V(false) (the default) looks for O(src) on the Ansible controller (through the search path of roles and
+        playbooks) and sends a file to the host the task runs on, when that is another host.
+      - V(true) takes O(src) as a path on the host the module runs on; nothing is looked up or copied. Needed for a
+        restore from a directory on another host than the controller.
+      - Has no effect with O(state=absent) or on a task without O(src).
+    type: bool
+    default: false
+    version_added: 1.1.0
   force:
     description:
       - As in M(ansible.builtin.copy). With V(true), a record whose photo differs from O(src)
@@ -248,6 +270,8 @@ class BiginPhoto(BiginModule):
         "src": {"type": "path"},
         "force": {"type": "bool", "default": True},
         "backup_dir": {"type": "path"},
+        # Read by the action plugin (plugins/action/bigin_photo.py), which resolves and sends src.
+        "remote_src": {"type": "bool", "default": False},
     }
     module_kwargs = {"required_if": [["state", "present", ["src"]]]}
     selection_optional = True  # src a directory names the records itself; run() refuses no selection otherwise

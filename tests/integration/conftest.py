@@ -177,6 +177,27 @@ def run_on_hosts(tmp_path: t.Any, sim: BiginSimulator, hosts: dict[str, str], ta
     return PlayResult(proc, results)
 
 
+def run_playbook(tmp_path: t.Any, playbook: t.Any, inventory: t.Any, cwd: t.Any, check: bool = False,
+                 diff: bool = False, env: dict[str, str] | None = None) -> PlayResult:
+    """ansible-playbook on a playbook file of the test's making, started in ``cwd`` (the playbook's or another).
+
+    ``inventory`` is what ``-i`` gets (a file, or ``"localhost,"``); the environment is that of ``play``.
+    """
+    results = str(tmp_path / "playbook-results.jsonl")
+    if os.path.exists(results):
+        os.unlink(results)
+    environment = _environment(tmp_path, results)
+    environment.update(env or {})
+    command = [ANSIBLE_PLAYBOOK, "-i", str(inventory), str(playbook)]
+    if check:
+        command.append("--check")
+    if diff:
+        command.append("--diff")
+    proc = subprocess.run(command, env=environment, cwd=str(cwd), capture_output=True, text=True, timeout=300,
+                          check=False)
+    return PlayResult(proc, results)
+
+
 # -- tasks ---------------------------------------------------------------------------------------
 
 

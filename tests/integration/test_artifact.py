@@ -40,6 +40,7 @@ REQUIRED_FILES = (
     "requirements.txt",
     "bindep.txt",
     "plugins/modules/bigin_photo.py",
+    "plugins/action/bigin_photo.py",
     "plugins/modules/bigin_photo_info.py",
     # Galaxy renders the guides from these.
     "docs/docsite/extra-docs.yml",

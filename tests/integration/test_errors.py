@@ -389,8 +389,9 @@ def test_bad_input_is_refused_before_any_request(sim: BiginSimulator, play: t.An
         (info_task("info concurrency 21", C1, concurrency=21), "concurrency",
          "concurrency: 21 is out of range; use 1 to 20"),
         (photo_task("no src", C1, "present"), "src", None),
+        # Looked up on the controller by the action plugin (test_src_lookup.py), which names where it looked.
         (photo_task("src missing", C2, "present", src=str(tmp_path / "nope.png")), "src",
-         "src: %s does not exist or is not a file" % (tmp_path / "nope.png")),
+         "src: {0} was not found on the Ansible controller; searched, in order: {0}.".format(tmp_path / "nope.png")),
         # A directory is a restore source: a selected record without a file there fails alone.
         (photo_task("src a directory without the record's file", C2, "present", src=str(tmp_path)), "src",
          "Contacts/%s: no photo file for Contacts/%s in src: looked for %s" % (C2, C2, tmp_path)),

@@ -213,6 +213,7 @@ class PhotosMixin:
         if not fields or "file" not in fields:
             return self._error("REQUIRED_PARAM_MISSING", details={"param": "file"})
         content = fields["file"][0]
+        request["entry"]["filename"] = fields["file"][1]  # logged: tests check the name the client sent
         if len(content) > MAX_PHOTO_BYTES:
             return self._error("INVALID_DATA_IMAGE_SIZE")
         if image_type(content) is None:
