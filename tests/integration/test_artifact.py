@@ -41,6 +41,7 @@ REQUIRED_FILES = (
     "bindep.txt",
     "plugins/modules/bigin_photo.py",
     "plugins/action/bigin_photo.py",
+    "SECURITY.md",
     "plugins/modules/bigin_photo_info.py",
     # Galaxy renders the guides from these.
     "docs/docsite/extra-docs.yml",
