@@ -48,8 +48,8 @@ def _run(command: list[str], cwd: str, tmp_path: t.Any) -> subprocess.CompletedP
                 "ANSIBLE_LOCAL_TEMP": str(tmp_path / "ansible-tmp"),
                 "ANSIBLE_GALAXY_CACHE_DIR": str(tmp_path / "galaxy-cache"), "HOME": str(tmp_path)})
     proc = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, "%s failed (rc=%d)\n%s\n%s" % (" ".join(command), proc.returncode, proc.stdout,
-                                                              proc.stderr)
+    assert proc.returncode == 0, "%s failed (rc=%d)\n%s\n%s" % (
+        " ".join(command), proc.returncode, proc.stdout, proc.stderr)
     return proc
 
 

@@ -21,7 +21,7 @@ import typing as t
 import pytest
 import yaml
 
-from tests.conftest import NO_API_CALLS, sha
+from tests.conftest import NO_API_CALLS, sha, wait_for
 from tests.integration.conftest import C1, C2, PHOTO, connection, photo_path, run_playbook
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_GREEN, PNG_RED, BiginSimulator
 
@@ -253,8 +253,8 @@ def test_module_defaults_apply_to_the_action(sim: BiginSimulator, project: Proje
     sim.add_record("Contacts", C2)
     project.role_tasks([
         {"name": "src from module_defaults", PHOTO: {"module": "Contacts", "record_id": C1}},
-        {"name": "src from module_defaults, force false", PHOTO: {"module": "Contacts", "record_id": C2,
-                                                                       "force": False}},
+        {"name": "src from module_defaults, force false",
+         PHOTO: {"module": "Contacts", "record_id": C2, "force": False}},
     ])
     result = project.run(roles=["brand"], defaults={PHOTO: {"src": "logo.png"}})
 
@@ -271,3 +271,19 @@ def test_state_absent_does_not_look_src_up(sim: BiginSimulator, project: Project
 
     assert result.succeeded, result.output
     assert sim.photo("Contacts", C1) is None
+
+
+@pytest.mark.parametrize("hosts", ["localhost", "target"])
+def test_async_task_finds_and_uploads_src(sim: BiginSimulator, project: Project, hosts: str) -> None:
+    """With async the module runs in the background; a file sent to a remote host stays until the job ends."""
+    sim.add_record("Contacts", C1)
+    project.remote_tmp.mkdir()
+    project.role_tasks([dict(upload("logo", C1, src="logo.png"), **{"async": 60, "poll": 1})])
+    result = project.run(roles=["brand"], hosts=hosts)
+
+    assert result.succeeded, result.output
+    assert sim.photo("Contacts", C1) == PNG_RED
+    if hosts == "target":
+        assert len(project.sent("logo.png")) == 1
+        # async_wrapper removes its directory, the file with it, once the job has written its result.
+        assert wait_for(lambda: os.listdir(project.remote_tmp) == [], 10), os.listdir(project.remote_tmp)
