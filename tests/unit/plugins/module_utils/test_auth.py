@@ -711,4 +711,3 @@ def test_a_lock_held_too_long_is_given_up_with_a_warning(tmp_path: t.Any) -> Non
     assert not os.path.exists(cache.path)
     with cache.locked():
         pass
-
