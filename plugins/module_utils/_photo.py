@@ -27,7 +27,13 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     InputError,
     excerpt,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._files import sync_directory
+from ansible_collections.zoho.bigin.plugins.module_utils._files import (
+    FileTooLarge,
+    NotARegularFile,
+    loose_permissions,
+    read_regular,
+    sync_directory,
+)
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
 
@@ -57,21 +63,26 @@ def image_type(data: bytes) -> tuple[str, str] | None:
 
 
 class Image:
-    """An image to upload, read and checked once for the whole task."""
+    """An image to upload, read and checked once for the whole task.
 
-    def __init__(self, path: str):
+    ``follow``: whether a symbolic link at ``path`` is followed (a ``src`` the user named: like
+    ansible.builtin.copy); the file read must be a regular one either way, never a FIFO or a device.
+    """
+
+    def __init__(self, path: str, follow: bool = True, shown: str | None = None):
         self.path = path
-        self.filename = os.path.basename(path)
+        shown = shown or path
+        self.filename = os.path.basename(shown)
         try:
-            if not os.path.isfile(path):
-                raise InputError("src: %s does not exist or is not a file" % path)
-            if os.path.getsize(path) > MAX_PHOTO_BYTES:
-                raise InputError("src: %s is larger than 10 MB (%d bytes), the API's upload limit"
-                                 % (path, os.path.getsize(path)))
-            with open(path, "rb") as handle:
-                self.data = handle.read(MAX_PHOTO_BYTES + 1)
+            self.data = read_regular(os.path.realpath(path) if follow else path, MAX_PHOTO_BYTES)
+        except (FileNotFoundError, NotADirectoryError, NotARegularFile):
+            raise InputError("src: %s does not exist or is not a file" % shown) from None
+        except FileTooLarge as exc:
+            raise InputError("src: %s is larger than 10 MB (%d bytes), the API's upload limit"
+                             % (shown, exc.size)) from None
         except OSError as exc:
-            raise InputError("src: %s cannot be read (%s)" % (path, exc.strerror or exc)) from None
+            raise InputError("src: %s cannot be read (%s)" % (shown, exc.strerror or exc)) from None
+        path = shown
         if not self.data:
             raise InputError("src: %s is empty" % path)
         kind = image_type(self.data)
@@ -89,24 +100,33 @@ class Image:
         self.state = PhotoState.of(self.data)
 
 
-def check_directory(option_name: str, path: str, check_mode: bool) -> None:
-    """A directory option must name (or become) a writable directory; it is created 0700 if missing."""
-    if os.path.isdir(path):
-        if not os.access(path, os.W_OK | os.X_OK):
-            raise InputError("%s: %s is not writable" % (option_name, path))
-        return
-    if os.path.exists(path):
-        raise InputError("%s: %s exists and is not a directory" % (option_name, path))
-    if check_mode:
-        return
-    try:
-        os.makedirs(path, mode=0o700)
-    except OSError as exc:
-        raise InputError("%s: %s cannot be created (%s)" % (option_name, path, exc.strerror or exc)) from None
+def check_directory(option_name: str, path: str, check_mode: bool,
+                    warn: t.Callable[[str], None] | None = None) -> None:
+    """A directory option must name (or become) a writable directory; it is created 0700 if missing.
+
+    Created race-free: a fork that creates it first is no error.  A directory others may write to is
+    used with a warning: they could swap or plant files in it.
+    """
+    if not os.path.isdir(path):
+        if os.path.lexists(path):
+            raise InputError("%s: %s exists and is not a directory" % (option_name, path))
+        if check_mode:
+            return
+        try:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise InputError("%s: %s cannot be created (%s)" % (option_name, path, exc.strerror or exc)) from None
+        if not os.path.isdir(path):
+            raise InputError("%s: %s exists and is not a directory" % (option_name, path))
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError("%s: %s is not writable" % (option_name, path))
+    if warn is not None and loose_permissions(path):
+        warn("%s: %s is writable by its group or by others, who could replace or plant files in it; "
+             "make it writable by its owner only (chmod go-w)" % (option_name, path))
 
 
-def check_backup_dir(path: str, check_mode: bool) -> None:
-    check_directory("backup_dir", path, check_mode)
+def check_backup_dir(path: str, check_mode: bool, warn: t.Callable[[str], None] | None = None) -> None:
+    check_directory("backup_dir", path, check_mode, warn)
 
 
 class PhotoState:

@@ -290,7 +290,7 @@ class BiginPhoto(BiginModule):
         image = Image(src) if present and source_dir is None else None
         backup_dir = params["backup_dir"]
         if backup_dir:  # last: it may create the directory, which only valid input should do
-            check_backup_dir(backup_dir, check_mode)
+            check_backup_dir(backup_dir, check_mode, self.module.warn)
         service = PhotoService(self.client, self.module_name)
         if self.selection is None:  # src a directory and no selection option: the records with a file there
             refs = [RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]  # type: ignore[union-attr]

@@ -18,6 +18,11 @@ description:
     from the listing and the SHA-256 of the file written. When the records are selected by a listing, a record
     whose C(Record_Image) is unchanged and whose file still has the remembered SHA-256 is not downloaded again.
     Otherwise the photo is downloaded (one GET) and the file rewritten only if its bytes differ.
+  - A mirror with history. The export replaces or removes only the files it wrote itself, as its manifest records
+    them with their SHA-256, and keeps the previous version of each in C(dest/.versions/) (O(keep_versions)).
+    Any other file with an export name (placed by hand, edited since, a link) is left alone, and one warning
+    names them; a record whose file name is taken by such a file fails, unless that file holds the same photo
+    (it is then recorded as the export's).
   - Restore such a directory with M(zoho.bigin.bigin_photo) and O(zoho.bigin.bigin_photo#module:src) set to it.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
@@ -37,11 +42,24 @@ options:
     required: true
   prune:
     description:
-      - With V(true), the file of a selected record that no longer has a photo is removed.
+      - With V(true), the file of a selected record that no longer has a photo is removed from O(dest)
+        (its last version is kept in C(dest/.versions/), see O(keep_versions)).
       - With V(false), such a file is kept (and still reported in RV(records[].path)).
       - Files of records that are not selected are never touched.
     type: bool
     default: false
+  keep_versions:
+    description:
+      - How many previous versions of each record's file to keep in C(dest/.versions/), named
+        C({Module}-{record_id}.{UTC timestamp}.{ext}), when the export replaces the file (the photo changed in
+        Bigin) or removes it (O(prune)). The oldest beyond this number are deleted.
+      - V(0) keeps none. 0 to 100.
+      - So a mistaken bulk change in Bigin followed by the nightly export never destroys the only copy of a
+        photo; to put a version back, copy it to C(dest/{Module}-{record_id}.{ext}) or upload it with
+        M(zoho.bigin.bigin_photo) and O(zoho.bigin.bigin_photo#module:src) set to the file.
+    type: int
+    default: 1
+    version_added: 1.1.0
 notes:
   - A record whose photo cannot be read keeps its file as it was. A task with several records works on all of them
     even when some fail, then fails if any failed; the manifest still records the ones that succeeded.
@@ -130,11 +148,22 @@ written:
   elements: str
   sample: [/var/backups/bigin-photos/Contacts-3000000038009.png]
 removed:
-  description: The files removed (in check mode, that would be removed).
+  description:
+    - The files removed from O(dest) (in check mode, that would be removed), pruned or replaced by a file of another
+      type; their previous version is in RV(versions).
   returned: always
   type: list
   elements: str
   sample: []
+versions:
+  description:
+    - The previous versions kept in C(dest/.versions/) by this run (in check mode, that would be kept), one per file
+      replaced or removed.
+  returned: always
+  type: list
+  elements: str
+  sample: [/var/backups/bigin-photos/.versions/Contacts-3000000038009.20261203T020000123456Z.png]
+  version_added: 1.1.0
 error:
   description: The first failed record's RV(records[].error), when the task failed.
   returned: failure
@@ -148,7 +177,9 @@ api_calls:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
+    MAX_KEEP_VERSIONS,
     ExportError,
     ExportOutcome,
     ExportService,
@@ -160,16 +191,22 @@ class BiginPhotoExport(BiginModule):
     argument_spec = {
         "dest": {"type": "path", "required": True},
         "prune": {"type": "bool", "default": False},
+        "keep_versions": {"type": "int", "default": 1},
     }
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
         # Before the listing, so a bad dest fails before any request; last of the checks: it may create dest.
-        check_dest(params["dest"], check_mode)
+        if not 0 <= params["keep_versions"] <= MAX_KEEP_VERSIONS:
+            raise InputError("keep_versions: %d is out of range; use 0 to %d"
+                             % (params["keep_versions"], MAX_KEEP_VERSIONS))
+        check_dest(params["dest"], check_mode, self.module.warn)
         refs = self.select_records()
-        service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn)
+        service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
+                                keep_versions=params["keep_versions"])
         outcomes = self.results_for(refs, ExportOutcome)
         self.run_records(outcomes, service.export)
+        service.warn_left_alone()
         try:
             service.save()
             manifest_error = None
@@ -180,6 +217,7 @@ class BiginPhotoExport(BiginModule):
         self.finish(outcomes, ExportOutcome.to_export, lambda unique: {
             "written": [out.written for out in unique if out.written],
             "removed": [path for out in unique for path in out.removed],
+            "versions": [path for out in unique for path in out.versions],
         }, task_error=manifest_error)
 
 

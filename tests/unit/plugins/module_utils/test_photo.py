@@ -16,7 +16,7 @@ import typing as t
 
 import pytest
 
-from ansible_collections.zoho.bigin.plugins.module_utils import _photo
+from ansible_collections.zoho.bigin.plugins.module_utils import _files, _photo
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     ABSENT,
@@ -116,7 +116,7 @@ def test_unreadable_image(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> N
         def denied(*args: t.Any, **kwargs: t.Any) -> t.Any:
             raise PermissionError(13, "Permission denied", str(path))
 
-        monkeypatch.setattr(_photo, "open", denied, raising=False)
+        monkeypatch.setattr(_files.os, "open", denied)
     with pytest.raises(InputError) as info:
         Image(str(path))
     assert str(info.value) == "src: %s cannot be read (Permission denied)" % path
