@@ -320,3 +320,206 @@ def test_diff_states_are_the_file_before_and_after(tmp_path: t.Any) -> None:
     client.photos[A] = PNG_BLUE
     out = export(client, dest, [listed(A, "m2")])[0]
     assert out.before.sha256 == sha(PNG_RED) and out.after.sha256 == sha(PNG_BLUE)  # type: ignore[union-attr]
+
+
+# -- a mirror with history: only the export's own files are replaced or removed (issue 15) ----------
+
+def export_warned(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
+                  keep_versions: int = 1) -> tuple[list[ExportOutcome], list[str]]:
+    warnings: list[str] = []
+    service = ExportService(client, dest, prune, False, warnings.append,  # type: ignore[arg-type]
+                            keep_versions=keep_versions)
+    outcomes = [ExportOutcome(ref) for ref in refs]
+    for out in outcomes:
+        try:
+            service.export(out)
+        except BiginError as exc:
+            out.error = exc
+    service.warn_left_alone()
+    service.save()
+    return outcomes, warnings
+
+
+def test_prune_leaves_a_hand_placed_file_alone_with_one_warning(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    placed = {A: tmp_path / ("Contacts-%s.png" % A), B: tmp_path / ("Contacts-%s.jpg" % B)}
+    for path in placed.values():
+        path.write_bytes(b"the user's own file")
+    outcomes, warnings = export_warned(FakeClient({}), dest, [listed(A, None), listed(B, None)], prune=True)
+    assert [(out.changed, out.error, out.removed) for out in outcomes] == [(False, None, []), (False, None, [])]
+    assert all(path.read_bytes() == b"the user's own file" for path in placed.values())
+    assert len(warnings) == 1 and warnings[0].startswith("dest: 2 file(s) with export names were not written")
+    assert str(placed[A]) in warnings[0] and str(placed[B]) in warnings[0]
+    assert not os.path.exists(os.path.join(dest, VERSIONS_DIR))
+
+
+def test_a_type_change_leaves_a_foreign_file_of_the_old_type(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(b"placed by hand")
+    outcomes, warnings = export_warned(FakeClient({A: JPEG_MIN}), dest, [listed(A, "m1")])
+    assert outcomes[0].changed is True and outcomes[0].removed == []
+    assert read(os.path.join(dest, "Contacts-%s.png" % A)) == b"placed by hand"
+    assert read(os.path.join(dest, "Contacts-%s.jpg" % A)) == JPEG_MIN
+    assert len(warnings) == 1 and "Contacts-%s.png" % A in warnings[0]
+
+
+def test_a_foreign_file_under_the_records_name_fails_that_record_only(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    (tmp_path / ("Contacts-%s.png" % A)).write_bytes(b"\x89PNG\r\n\x1a\n placed by hand")
+    outcomes, warnings = export_warned(FakeClient({A: PNG_RED, B: PNG_BLUE}), dest, [listed(A, "m1"), listed(B, "m1")])
+    assert isinstance(outcomes[0].error, _export.ForeignFile) and outcomes[0].changed is False
+    assert "was left alone and the photo of Contacts/%s was not written" % A in str(outcomes[0].error)
+    assert read(os.path.join(dest, "Contacts-%s.png" % A)) == b"\x89PNG\r\n\x1a\n placed by hand"
+    assert outcomes[1].error is None and read(os.path.join(dest, "Contacts-%s.png" % B)) == PNG_BLUE
+    assert "Contacts/%s" % A not in manifest(dest) and warnings == []
+
+
+def test_an_edited_export_file_is_no_longer_the_exports(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m1")])
+    path = os.path.join(dest, "Contacts-%s.png" % A)
+    with open(path, "ab") as handle:
+        handle.write(b"edited")
+    client.photos[A] = PNG_BLUE
+    out = export(client, dest, [listed(A, "m2")])[0]
+    assert isinstance(out.error, _export.ForeignFile)
+    assert read(path) == PNG_RED + b"edited"
+    pruned, warnings = export_warned(client, dest, [listed(A, None)], prune=True)
+    assert pruned[0].changed is False and read(path) == PNG_RED + b"edited" and len(warnings) == 1
+
+
+def test_a_replaced_photo_keeps_its_previous_version(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m1")])
+    client.photos[A] = PNG_BLUE
+    out = export(client, dest, [listed(A, "m2")])[0]
+    assert out.changed is True and out.removed == [] and len(out.versions) == 1
+    version = out.versions[0]
+    assert os.path.dirname(version) == os.path.join(dest, VERSIONS_DIR)
+    assert re.fullmatch(r"Contacts-%s\.[0-9]{8}T[0-9]{12}Z\.png" % A, os.path.basename(version))
+    assert read(version) == PNG_RED and read(os.path.join(dest, "Contacts-%s.png" % A)) == PNG_BLUE
+    assert stat.S_IMODE(os.stat(os.path.join(dest, VERSIONS_DIR)).st_mode) == 0o700
+    # The restore of dest sees the current photo only, never a version.
+    assert SourceDir(dest, "Contacts").path_for(A) == os.path.join(dest, "Contacts-%s.png" % A)
+
+
+def test_versions_are_bounded_by_keep_versions(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m0")])
+    history = [PNG_BLUE, GIF_MIN, PNG_RED, BMP_MIN]
+    for number, photo in enumerate(history, 1):
+        client.photos[A] = photo
+        export_warned(client, dest, [listed(A, "m%d" % number)], keep_versions=2)
+    kept = sorted(os.listdir(os.path.join(dest, VERSIONS_DIR)))
+    # The two before the current one (BMP): GIF, then the second red PNG.
+    assert [read(os.path.join(dest, VERSIONS_DIR, name)) for name in kept] == [GIF_MIN, PNG_RED]
+    assert [v["file"] for v in manifest(dest)["Contacts/%s" % A]["versions"]] == [
+        os.path.join(VERSIONS_DIR, name) for name in kept]
+
+
+def test_a_version_changed_by_hand_is_not_deleted_when_trimmed(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m0")])
+    client.photos[A] = PNG_BLUE
+    first = export(client, dest, [listed(A, "m1")])[0].versions[0]
+    with open(first, "ab") as handle:
+        handle.write(b"annotated")
+    client.photos[A] = GIF_MIN
+    export(client, dest, [listed(A, "m2")])
+    assert read(first) == PNG_RED + b"annotated"
+    assert len(os.listdir(os.path.join(dest, VERSIONS_DIR))) == 2
+
+
+def test_keep_versions_zero_replaces_and_prunes_without_history(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m0")])
+    client.photos[A] = JPEG_MIN
+    outcomes, dummy = export_warned(client, dest, [listed(A, "m1")], keep_versions=0)
+    assert outcomes[0].removed == [os.path.join(dest, "Contacts-%s.png" % A)] and outcomes[0].versions == []
+    outcomes, dummy = export_warned(client, dest, [listed(A, None)], prune=True, keep_versions=0)
+    assert outcomes[0].changed is True and outcomes[0].versions == []
+    assert sorted(os.listdir(dest)) == [MANIFEST_NAME]
+
+
+def test_a_type_change_moves_the_old_file_into_history(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED})
+    export(client, dest, [listed(A, "m0")])
+    client.photos[A] = JPEG_MIN
+    out = export(client, dest, [listed(A, "m1")])[0]
+    assert out.removed == [os.path.join(dest, "Contacts-%s.png" % A)]
+    assert read(out.versions[0]) == PNG_RED and out.versions[0].endswith(".png")
+    assert sorted(os.listdir(dest)) == sorted([MANIFEST_NAME, VERSIONS_DIR, "Contacts-%s.jpg" % A])
+
+
+def test_check_mode_names_the_version_and_keeps_everything(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: PNG_RED})
+    export(client, dest, [listed(A, "m0"), listed(B, "m0")])
+    snapshot = sorted(os.listdir(dest))
+    client.photos[A] = PNG_BLUE
+    outcomes = export(client, dest, [listed(A, "m1"), listed(B, None)], prune=True, check_mode=True)
+    assert [out.changed for out in outcomes] == [True, True]
+    assert all(len(out.versions) == 1 and VERSIONS_DIR in out.versions[0] for out in outcomes)
+    assert sorted(os.listdir(dest)) == snapshot
+
+
+def test_a_lost_manifest_takes_back_identical_files_only(tmp_path: t.Any) -> None:
+    dest = str(tmp_path)
+    client = FakeClient({A: PNG_RED, B: PNG_RED})
+    export(client, dest, [listed(A, "m0"), listed(B, "m0")])
+    os.unlink(os.path.join(dest, MANIFEST_NAME))
+    client.photos[B] = PNG_BLUE
+    outcomes = export(client, dest, [listed(A, "m0"), listed(B, "m1")])
+    assert outcomes[0].error is None and outcomes[0].changed is False
+    assert isinstance(outcomes[1].error, _export.ForeignFile)
+    assert read(os.path.join(dest, "Contacts-%s.png" % B)) == PNG_RED
+    assert set(manifest(dest)) == {"Contacts/%s" % A}
+
+
+# -- special files in dest (issue 15) ---------------------------------------------------------------
+
+def test_a_symlink_with_an_export_name_is_neither_followed_nor_replaced(tmp_path: t.Any) -> None:
+    dest = tmp_path / "dest"
+    dest.mkdir()
+    target = tmp_path / "elsewhere.png"
+    target.write_bytes(PNG_BLUE)
+    (dest / ("Contacts-%s.png" % A)).symlink_to(target)
+    outcomes, warnings = export_warned(FakeClient({A: PNG_RED}), str(dest), [listed(A, "m1")])
+    assert isinstance(outcomes[0].error, _export.ForeignFile)
+    # Its state is the link's own: present, no size or SHA-256 of the target.
+    assert outcomes[0].before.to_dict() == {"present": True}  # type: ignore[union-attr]
+    assert os.path.islink(dest / ("Contacts-%s.png" % A)) and target.read_bytes() == PNG_BLUE
+    pruned, warnings = export_warned(FakeClient({}), str(dest), [listed(A, None)], prune=True)
+    assert os.path.islink(dest / ("Contacts-%s.png" % A)) and len(warnings) == 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "symlink to /dev/zero", "symlink"])
+def test_a_special_manifest_is_not_read(tmp_path: t.Any, kind: str) -> None:
+    dest = str(tmp_path)
+    path = os.path.join(dest, MANIFEST_NAME)
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "symlink":
+        real = tmp_path / "real.json"
+        real.write_text(json.dumps({"version": 1, "records": {"Contacts/%s" % A: {"file": "x"}}}))
+        os.symlink(real, path)
+    else:
+        os.symlink("/dev/zero", path)
+    warnings: list[str] = []
+    service = ExportService(FakeClient({}), dest, False, False, warnings.append)  # type: ignore[arg-type]
+    assert service.manifest.records == {}
+    assert len(warnings) == 1 and "unreadable" in warnings[0]
+
+
+def test_an_oversized_manifest_is_not_read(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_export, "MAX_MANIFEST_BYTES", 100)
+    (tmp_path / MANIFEST_NAME).write_text(json.dumps({"version": 1, "records": {"k": {"file": "x" * 200}}}))
+    warnings: list[str] = []
+    service = ExportService(FakeClient({}), str(tmp_path), False, False, warnings.append)  # type: ignore[arg-type]
+    assert service.manifest.records == {} and "larger than 100 bytes" in warnings[0]

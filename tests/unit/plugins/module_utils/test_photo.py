@@ -122,6 +122,27 @@ def test_unreadable_image(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> N
     assert str(info.value) == "src: %s cannot be read (Permission denied)" % path
 
 
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
+def test_special_files_are_not_read_as_images(tmp_path: t.Any, kind: str) -> None:
+    # A FIFO would block the open, /dev/zero would read for ever: neither is opened for reading.
+    path = tmp_path / "logo.png"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="does not exist or is not a file$"):
+        Image(str(path))
+
+
+def test_a_src_link_the_user_named_is_followed_like_copy_does(tmp_path: t.Any) -> None:
+    (tmp_path / "logo-v2.png").write_bytes(PNG_RED)
+    (tmp_path / "logo.png").symlink_to(tmp_path / "logo-v2.png")
+    image = Image(str(tmp_path / "logo.png"))
+    assert image.data == PNG_RED and image.filename == "logo.png"
+    with pytest.raises(InputError, match="does not exist or is not a file$"):
+        Image(str(tmp_path / "logo.png"), follow=False)
+
+
 # -- check_backup_dir --------------------------------------------------------------------------------
 
 def test_existing_backup_dir_is_accepted(tmp_path: t.Any) -> None:
@@ -169,6 +190,35 @@ def test_backup_dir_that_is_not_writable(tmp_path: t.Any, monkeypatch: pytest.Mo
 
 
 # -- PhotoState and Outcome --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", [0o770, 0o777, 0o702])
+def test_backup_dir_others_can_write_is_used_with_a_warning(tmp_path: t.Any, mode: int) -> None:
+    path = tmp_path / "shared"
+    path.mkdir()
+    os.chmod(path, mode)
+    warnings: list[str] = []
+    check_backup_dir(str(path), check_mode=False, warn=warnings.append)
+    assert warnings == ["backup_dir: %s is writable by its group or by others, who could replace or plant files "
+                        "in it; make it writable by its owner only (chmod go-w)" % path]
+    os.chmod(path, 0o755)
+    warnings.clear()
+    check_backup_dir(str(path), check_mode=False, warn=warnings.append)
+    assert warnings == []
+
+
+def test_backup_dir_made_by_another_fork_meanwhile_is_no_error(tmp_path: t.Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "new"
+    real_makedirs = os.makedirs
+
+    def racing_makedirs(name: t.Any, mode: int = 0o777, exist_ok: bool = False) -> None:
+        real_makedirs(name, mode)  # the other fork wins the race
+        real_makedirs(name, mode, exist_ok=exist_ok)
+
+    monkeypatch.setattr(_photo.os, "makedirs", racing_makedirs)
+    check_backup_dir(str(path), check_mode=False)
+    assert path.is_dir()
+
 
 def test_photo_state_dicts() -> None:
     state = PhotoState.of(PNG_RED, "image/png")

@@ -4,12 +4,18 @@
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 import pytest
 
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._restore import NoSourceFile, SourceDir, check_source
+from ansible_collections.zoho.bigin.plugins.module_utils._restore import (
+    NoSourceFile,
+    SourceDir,
+    SourceFileError,
+    check_source,
+)
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED
 from tests.unit.plugins.conftest import A, B, C
 
@@ -63,3 +69,47 @@ def test_source_dir_prefers_the_export_then_the_newest_backup(tmp_path: t.Any) -
         source.image(C)
     assert info.value.code == "NO_SOURCE_FILE"
     assert str(tmp_path / ("Contacts-%s" % C)) in str(info.value)
+
+
+# -- SourceDir: links and special files (issue 15) ----------------------------------------------------
+
+def test_a_link_inside_the_directory_is_followed(tmp_path: t.Any) -> None:
+    (tmp_path / "originals").mkdir()
+    (tmp_path / "originals" / "red.png").write_bytes(PNG_RED)
+    (tmp_path / ("Contacts-%s.png" % A)).symlink_to(tmp_path / "originals" / "red.png")
+    source = SourceDir(str(tmp_path), "Contacts")
+    source.check([A])
+    image = source.image(A)
+    assert image.data == PNG_RED and image.filename == "Contacts-%s.png" % A
+
+
+@pytest.mark.parametrize("kind", ["link out", "link to /dev/zero", "fifo", "dangling link"])
+def test_a_file_that_is_not_read_fails_its_record_only(tmp_path: t.Any, kind: str) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    outside = tmp_path / "secret.png"
+    outside.write_bytes(PNG_BLUE)
+    bad = src / ("Contacts-%s.png" % A)
+    if kind == "link out":
+        bad.symlink_to(outside)
+    elif kind == "link to /dev/zero":
+        bad.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(bad)
+    else:
+        bad.symlink_to(src / "gone.png")
+    # An older backup of A must not stand in for the refused file.
+    (src / ("Contacts-%s-20260101T000000000000Z.png" % A)).write_bytes(PNG_RED)
+    (src / ("Contacts-%s.png" % B)).write_bytes(PNG_RED)
+    source = SourceDir(str(src), "Contacts")
+    assert source.record_ids() == [A, B]
+    source.check([A, B])  # no error before any request: A fails on its own, B is restored
+    assert source.image(B).data == PNG_RED
+    with pytest.raises(SourceFileError) as info:
+        source.image(A)
+    assert str(info.value).startswith("src: %s " % bad) and str(info.value).endswith("; it was not read")
+
+
+def test_a_directory_with_a_photo_name_is_not_a_file(tmp_path: t.Any) -> None:
+    (tmp_path / ("Contacts-%s.png" % A)).mkdir()
+    assert SourceDir(str(tmp_path), "Contacts").record_ids() == []
