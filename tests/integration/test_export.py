@@ -17,7 +17,7 @@ import typing as t
 import pytest
 
 from tests.conftest import file_mode, sha
-from tests.integration.conftest import EXPORT, PHOTO, add_photos, methods, photo_path
+from tests.integration.conftest import EXPORT, PHOTO, add_photos, methods, photo_path, warnings_of
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
 BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
@@ -73,17 +73,25 @@ def source_dir(tmp_path: t.Any, name: str, contents: dict[str, bytes]) -> str:
 
 
 def files(dest: str) -> dict[str, bytes]:
+    """The files in ``dest`` itself (not the history in .versions/): name -> bytes."""
     out = {}
     for name in sorted(os.listdir(dest)):
-        with open(os.path.join(dest, name), "rb") as handle:
-            out[name] = handle.read()
+        if os.path.isfile(os.path.join(dest, name)):
+            with open(os.path.join(dest, name), "rb") as handle:
+                out[name] = handle.read()
     return out
+
+
+def history(dest: str) -> list[bytes]:
+    """The previous versions the export kept in dest/.versions/, oldest first."""
+    directory = os.path.join(dest, ".versions")
+    return list(files(directory).values()) if os.path.isdir(directory) else []
 
 
 def snapshot(dest: str) -> dict[str, tuple[int, int]]:
     """(inode, mtime_ns) of every file: a rewrite (rename of a new file) changes the inode."""
     return {name: (os.stat(os.path.join(dest, name)).st_ino, os.stat(os.path.join(dest, name)).st_mtime_ns)
-            for name in os.listdir(dest)}
+            for name in os.listdir(dest) if os.path.isfile(os.path.join(dest, name))}
 
 
 def photo_gets(sim: BiginSimulator) -> list[str]:
@@ -261,7 +269,11 @@ def test_prune_removes_exactly_the_files_of_records_whose_photo_was_deleted(
     assert remaining == {"Contacts-%s.%s" % (r, ext_of(d)) for r, d in photos.items() if d and r not in gone} | {
         os.path.basename(other)}
     manifest = json.loads(files(dest)[MANIFEST])["records"]
-    assert not any("Contacts/%s" % r in manifest for r in gone)
+    # A pruned record's file leaves dest, not the disk: its last version is kept, and the manifest knows it.
+    assert all(manifest["Contacts/%s" % r]["file"] is None for r in gone)
+    assert sorted(pruned["versions"]) == sorted(os.path.join(dest, v) for r in gone
+                                                for v in (manifest["Contacts/%s" % r]["versions"][0]["file"],))
+    assert sorted(history(dest)) == sorted(photos[r] for r in gone)  # type: ignore[type-var]
 
 
 def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
@@ -549,3 +561,32 @@ def test_restore_checks_every_file_before_any_request(sim: BiginSimulator, play:
     assert result.rc != 0 and "keep one" in result.task()["msg"]
     assert sim.api_requests() == []
     assert sim.photo("Contacts", a) is None
+
+
+def test_a_bad_bulk_change_then_the_nightly_export_loses_no_photo(sim: BiginSimulator, play: t.Any,
+                                                                   tmp_path: t.Any) -> None:
+    """The mirror keeps history: what the nightly run replaces or prunes stays in dest/.versions."""
+    photos = seed(sim, total=6, with_photo=6)
+    ids = list(photos)
+    dest = str(tmp_path / "export")
+    assert play([export_all(dest, "first night")]).succeeded
+    # A file someone put there by hand, under the name of a record's other image type.
+    placed = os.path.join(dest, "Contacts-%s.jpg" % ids[0])
+    with open(placed, "wb") as handle:
+        handle.write(b"kept by hand")
+    # A mistaken bulk change: two photos replaced, two deleted.
+    for record_id in ids[:2]:
+        sim.set_photo("Contacts", record_id, PNG_BLUE + b"#wrong")
+    for record_id in ids[2:4]:
+        sim.set_photo("Contacts", record_id, None)
+
+    result = play([export_all(dest, "second night", prune=True)])
+    assert result.succeeded, result.output
+    task = result.task()
+    assert task["changed"] is True and len(task["versions"]) == 4
+    # Every photo of the first night is still on disk: in dest, or as the previous version.
+    assert sorted(history(dest)) == sorted(photos[r] for r in ids[:4])  # type: ignore[type-var]
+    assert files(dest)[os.path.basename(placed)] == b"kept by hand"
+    left_alone = [w for w in warnings_of(task) if "were not written by this export" in w]
+    assert len(left_alone) == 1 and placed in left_alone[0]
+    assert file_mode(os.path.join(dest, ".versions")) == 0o700
