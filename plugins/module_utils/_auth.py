@@ -18,7 +18,6 @@ import json
 import math
 import os
 import stat
-import tempfile
 import threading
 import time
 import typing as t
@@ -48,6 +47,9 @@ CACHE_DIR_NAME = "zoho.bigin"
 DEFAULT_LOCK_WAIT = 40.0
 LOCK_WAIT_MARGIN = 10.0
 LOCK_POLL = 0.05
+DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+# Where os.open, os.replace and os.unlink take dir_fd (Linux, the BSDs, macOS), the files are opened through it.
+DIR_FD_CALLS = all(call in os.supports_dir_fd for call in (os.open, os.replace, os.unlink))
 
 
 def token_lifetime(value: t.Any) -> float:
@@ -75,6 +77,9 @@ class TokenCache:
 
     ``lock_wait``: seconds to wait for another process's lock (it holds it during one token request)
     before going on without the cache.
+
+    Every file is opened relative to the directory, itself opened once without following a link: the
+    directory cannot be swapped for a link (to /etc, say) between its checks and the file operations.
     """
 
     def __init__(self, directory: str, accounts_url: str, client_id: str, refresh_token: str,
@@ -83,15 +88,18 @@ class TokenCache:
         self.lock_wait = lock_wait
         key = "\0".join((accounts_url.rstrip("/"), client_id, refresh_token))
         name = hashlib.sha256(key.encode("utf-8")).hexdigest()
-        self.path = os.path.join(directory, name + ".json")
-        self.lock_path = os.path.join(directory, name + ".lock")
+        self.file_name, self.lock_name = name + ".json", name + ".lock"
+        self.path = os.path.join(directory, self.file_name)
+        self.lock_path = os.path.join(directory, self.lock_name)
         self.loopback = is_loopback_url(accounts_url)
+        # The directory's descriptor while the lock is held (see locked()).
+        self._dir_fd: int | None = None
 
-    def _prepare_dir(self) -> None:
+    def _open_dir(self) -> int:
+        """The checked directory, opened without following a link; created 0700 if missing."""
         os.makedirs(self.directory, mode=0o700, exist_ok=True)
-        # Opened without following a link: a link to /etc must not make a root run chmod /etc.
         try:
-            dir_fd = os.open(self.directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+            dir_fd = os.open(self.directory, DIR_FLAGS)
         except OSError as exc:
             if os.path.islink(self.directory):
                 raise OSError("token cache directory %s is a symbolic link" % self.directory) from None
@@ -103,12 +111,21 @@ class TokenCache:
                 if info.st_uid != os.geteuid():
                     raise OSError("token cache directory %s is owned by another user" % self.directory)
                 os.fchmod(dir_fd, 0o700)
-        finally:
+        except BaseException:
             os.close(dir_fd)
+            raise
+        return dir_fd
 
-    def locked(self) -> "_FileLock":
-        self._prepare_dir()
-        return _FileLock(self.lock_path, self.lock_wait)
+    def locked(self) -> "_CacheLock":
+        """Hold the cache's lock (and its directory) for a read, a refresh and a write."""
+        return _CacheLock(self)
+
+    def _at(self) -> dict[str, t.Any]:
+        """Keyword arguments that make os calls relative to the held directory (none on platforms without)."""
+        return {"dir_fd": self._dir_fd} if self._dir_fd is not None and DIR_FD_CALLS else {}
+
+    def _name(self, name: str) -> str:
+        return name if self._dir_fd is not None and DIR_FD_CALLS else os.path.join(self.directory, name)
 
     def read(self, now: float) -> str | None:
         """The cached token if it is trustworthy and still fresh, else None."""
@@ -118,7 +135,8 @@ class TokenCache:
     def read_entry(self, now: float) -> tuple[str, str | None] | None:
         """(token, api_domain the token endpoint named, if any) if trustworthy and fresh, else None."""
         try:
-            fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+            fd = os.open(self._name(self.file_name), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_NONBLOCK", 0), **self._at())
         except OSError:
             return None
         try:
@@ -148,19 +166,24 @@ class TokenCache:
 
     def write(self, token: str, expires_at: float, api_domain: str | None = None) -> None:
         """Replace the cache file atomically (a reader sees the old file or the new one)."""
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.directory)  # created 0600
+        entry: dict[str, t.Any] = {"access_token": token, "expires_at": expires_at}
+        if api_domain:
+            entry["api_domain"] = api_domain
+        temp = ".tmp-%s" % os.urandom(8).hex()
+        fd = os.open(self._name(temp), os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     0o600, **self._at())
         try:
             with os.fdopen(fd, "w") as handle:
-                entry: dict[str, t.Any] = {"access_token": token, "expires_at": expires_at}
-                if api_domain:
-                    entry["api_domain"] = api_domain
                 json.dump(entry, handle)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
+            if self._at():
+                os.replace(temp, self.file_name, src_dir_fd=self._dir_fd, dst_dir_fd=self._dir_fd)
+            else:
+                os.replace(self._name(temp), self.path)
         except BaseException:
             try:
-                os.unlink(tmp)
+                os.unlink(self._name(temp), **self._at())
             except OSError:
                 pass
             raise
@@ -169,7 +192,7 @@ class TokenCache:
         """Forget the cached token if it is the one the API rejected."""
         if self.read(time.time()) == token:
             try:
-                os.unlink(self.path)
+                os.unlink(self._name(self.file_name), **self._at())
             except OSError:
                 pass
 
@@ -205,38 +228,49 @@ def api_domain_of(value: t.Any, loopback: bool = False) -> str | None:
     return None
 
 
-class _FileLock:
-    """An exclusive flock, waited for at most ``wait`` seconds: a holder stuck on a slow server must not
-    hold every other fork for ever."""
+class _CacheLock:
+    """The cache directory, held open, and an exclusive flock on its lock file, waited for at most
+    ``cache.lock_wait`` seconds: a holder stuck on a slow server must not hold every other fork for ever."""
 
-    def __init__(self, path: str, wait: float):
-        self.path = path
-        self.wait = wait
+    def __init__(self, cache: TokenCache):
+        self.cache = cache
         self.fd = -1
 
-    def __enter__(self) -> "_FileLock":
-        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
-        if fcntl is None:
-            return self
-        deadline = time.monotonic() + self.wait
+    def __enter__(self) -> "_CacheLock":
+        cache = self.cache
+        dir_fd = cache._open_dir()
+        cache._dir_fd = dir_fd
+        try:
+            self.fd = os.open(cache._name(cache.lock_name), os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
+                              0o600, **cache._at())
+            if fcntl is not None:
+                self._wait_for_lock(cache.lock_wait)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def _wait_for_lock(self, wait: float) -> None:
+        deadline = time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return self
+                return
             except BlockingIOError:
                 if time.monotonic() >= deadline:
-                    os.close(self.fd)
-                    raise OSError("its lock was held by another process for more than %g seconds"
-                                  % self.wait) from None
+                    raise OSError("its lock was held by another process for more than %g seconds" % wait) from None
                 time.sleep(LOCK_POLL)
-            except BaseException:
-                os.close(self.fd)
-                raise
+
+    def _release(self) -> None:
+        if self.fd >= 0:
+            os.close(self.fd)  # closing the file releases its flock
+            self.fd = -1
+        if self.cache._dir_fd is not None:
+            os.close(self.cache._dir_fd)
+            self.cache._dir_fd = None
 
     def __exit__(self, *exc_info: t.Any) -> None:
-        if fcntl is not None:
-            fcntl.flock(self.fd, fcntl.LOCK_UN)
-        os.close(self.fd)
+        self._release()
 
 
 class TokenProvider:

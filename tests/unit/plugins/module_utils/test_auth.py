@@ -711,3 +711,20 @@ def test_a_lock_held_too_long_is_given_up_with_a_warning(tmp_path: t.Any) -> Non
     assert not os.path.exists(cache.path)
     with cache.locked():
         pass
+
+
+@pytest.mark.skipif(not _auth.DIR_FD_CALLS, reason="no dir_fd calls on this platform")
+def test_files_follow_the_directory_opened_not_a_link_swapped_in(tmp_path: t.Any) -> None:
+    """Once the lock is held, a directory swapped for a link (to /etc, say) gets nothing written through it."""
+    directory, moved, elsewhere = tmp_path / "c", tmp_path / "moved", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    cache = new_cache(directory)
+    with cache.locked():
+        os.rename(directory, moved)
+        directory.symlink_to(elsewhere)
+        cache.write("tok", time.time() + 3600)
+        assert cache.read(time.time()) == "tok"
+        cache.discard("other")
+    assert os.listdir(elsewhere) == []
+    assert sorted(os.listdir(moved)) == sorted([os.path.basename(cache.path), os.path.basename(cache.lock_path)])
+    assert file_mode(str(moved / os.path.basename(cache.path))) == 0o600
