@@ -48,8 +48,9 @@ DEFAULT_LOCK_WAIT = 40.0
 LOCK_WAIT_MARGIN = 10.0
 LOCK_POLL = 0.05
 DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-# Where os.open, os.replace and os.unlink take dir_fd (Linux, the BSDs, macOS), the files are opened through it.
-DIR_FD_CALLS = all(call in os.supports_dir_fd for call in (os.open, os.replace, os.unlink))
+# Where os.open, os.rename and os.unlink take dir_fd (Linux, the BSDs, macOS), the files are opened through it.
+# (POSIX rename(2) replaces the target atomically, as os.replace does.)
+DIR_FD_CALLS = all(call in os.supports_dir_fd for call in (os.open, os.rename, os.unlink))
 
 
 def token_lifetime(value: t.Any) -> float:
@@ -178,7 +179,7 @@ class TokenCache:
                 handle.flush()
                 os.fsync(handle.fileno())
             if self._at():
-                os.replace(temp, self.file_name, src_dir_fd=self._dir_fd, dst_dir_fd=self._dir_fd)
+                os.rename(temp, self.file_name, src_dir_fd=self._dir_fd, dst_dir_fd=self._dir_fd)
             else:
                 os.replace(self._name(temp), self.path)
         except BaseException:
