@@ -55,8 +55,8 @@ def _run(command: list[str], cwd: str, tmp_path: t.Any) -> subprocess.CompletedP
 
 def _tool(name: str) -> str:
     path = os.path.join(BIN_DIR, name)
-    if not os.path.exists(path):
-        pytest.skip("%s is not installed in this venv (tests/requirements-dev.txt has it)" % name)
+    # Run once, by "make ee", in .venv (tests/requirements-dev.txt has the tools): missing is a failure.
+    assert os.path.exists(path), "%s is not installed in this venv (tests/requirements-dev.txt has it)" % name
     return path
 
 
