@@ -65,15 +65,17 @@ def listed(record_id: str, marker: str | None) -> RecordRef:
 
 
 def export(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
-           check_mode: bool = False) -> list[ExportOutcome]:
-    warnings: list[str] = []
-    service = ExportService(client, dest, prune, check_mode, warnings.append)  # type: ignore[arg-type]
+           check_mode: bool = False, keep_versions: int = 1, warnings: list[str] | None = None) -> list[ExportOutcome]:
+    """What the module does: every record, each failure its own, the warning of files left alone, the manifest."""
+    warn = (warnings if warnings is not None else []).append
+    service = ExportService(client, dest, prune, check_mode, warn, keep_versions)  # type: ignore[arg-type]
     outcomes = [ExportOutcome(ref) for ref in refs]
     for out in outcomes:
         try:
             service.export(out)
         except BiginError as exc:
             out.error = exc
+    service.warn_left_alone()
     service.save()
     return outcomes
 
@@ -327,17 +329,7 @@ def test_diff_states_are_the_file_before_and_after(tmp_path: t.Any) -> None:
 def export_warned(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,
                   keep_versions: int = 1) -> tuple[list[ExportOutcome], list[str]]:
     warnings: list[str] = []
-    service = ExportService(client, dest, prune, False, warnings.append,  # type: ignore[arg-type]
-                            keep_versions=keep_versions)
-    outcomes = [ExportOutcome(ref) for ref in refs]
-    for out in outcomes:
-        try:
-            service.export(out)
-        except BiginError as exc:
-            out.error = exc
-    service.warn_left_alone()
-    service.save()
-    return outcomes, warnings
+    return export(client, dest, refs, prune, keep_versions=keep_versions, warnings=warnings), warnings
 
 
 def test_prune_leaves_a_hand_placed_file_alone_with_one_warning(tmp_path: t.Any) -> None:
