@@ -77,8 +77,8 @@ class SourceDir:
             if problem == "":
                 continue  # a directory under a photo's name: not a file at all
             if problem is not None:
-                self.refused.setdefault(record_id, "src: %s %s; it was not read" % (os.path.join(directory, name),
-                                                                                     problem))
+                why = "src: %s %s; it was not read" % (os.path.join(directory, name), problem)
+                self.refused.setdefault(record_id, why)
             elif stamp is None:
                 self.exports.setdefault(record_id, []).append(name)
             else:

@@ -564,7 +564,7 @@ def test_restore_checks_every_file_before_any_request(sim: BiginSimulator, play:
 
 
 def test_a_bad_bulk_change_then_the_nightly_export_loses_no_photo(sim: BiginSimulator, play: t.Any,
-                                                                   tmp_path: t.Any) -> None:
+                                                                  tmp_path: t.Any) -> None:
     """The mirror keeps history: what the nightly run replaces or prunes stays in dest/.versions."""
     photos = seed(sim, total=6, with_photo=6)
     ids = list(photos)
