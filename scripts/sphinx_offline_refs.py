@@ -18,8 +18,11 @@ ANSIBLE_DOCS = "https://docs.ansible.com/projects/ansible/latest/"
 PAGES = {
     "common_return_values": "reference_appendices/common_return_values.html",
     "ansible_configuration_settings": "reference_appendices/config.html",
+    "action_plugins": "plugins/action.html",
 }
-PLUGIN = re.compile(r"^ansible_collections\.(\w+)\.(\w+)\.(\w+)_(module|lookup|filter|test|inventory|callback|connection)$")
+# Another collection's plugin page, or one of its options or return values (O(ns.coll.plugin#module:option)).
+PLUGIN = re.compile(r"^ansible_collections\.(\w+)\.(\w+)\.(\w+)_(module|lookup|filter|test|inventory|callback|connection)"
+                    r"(?:__((?:parameter|return)-[\w/.-]+))?$")
 
 
 def _url(target):
@@ -27,7 +30,8 @@ def _url(target):
         return ANSIBLE_DOCS + PAGES[target]
     match = PLUGIN.match(target)
     if match and (match.group(1), match.group(2)) != ("zoho", "bigin"):
-        return ANSIBLE_DOCS + "collections/%s/%s/%s_%s.html" % match.groups()
+        page = ANSIBLE_DOCS + "collections/%s/%s/%s_%s.html" % match.groups()[:4]
+        return page + ("#%s" % match.group(5) if match.group(5) else "")
     return None
 
 
