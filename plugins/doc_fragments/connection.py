@@ -101,6 +101,19 @@ options:
       - If not set, the value of the E(BIGIN_MAX_RETRIES) environment variable is used.
     type: int
     default: 5
+  max_api_calls:
+    description:
+      - The most Bigin API requests the task may send (listing, search, record and photo requests, every attempt and
+        retry counted; token requests are counted apart, as in RV(api_calls), and not limited).
+      - When the next request would exceed it, that request is not sent, the records not yet done are reported as
+        not attempted with the reason C(max_api_calls reached), and the task fails saying how many were done. A rerun
+        goes on where the task stopped.
+      - Free-edition organisations have 5,000 API credits a day; run the task in check mode first and read
+        RV(api_calls_estimate) to size it.
+      - 1 or more; no limit when not set.
+      - If not set, the value of the E(BIGIN_MAX_API_CALLS) environment variable is used.
+    type: int
+    version_added: 1.1.0
   token_cache:
     description:
       - Whether to cache access tokens obtained with O(refresh_token) on disk, so that later tasks and

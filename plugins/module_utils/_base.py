@@ -40,6 +40,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAPIError,
     BiginAuthError,
     BiginError,
+    BudgetReached,
     InputError,
     NotAttempted,
     UnexpectedError,
@@ -81,6 +82,7 @@ CONNECTION_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "ca_path": {"type": "path", "fallback": _env("CA_PATH")},
     "max_retries": {"type": "int", "default": 5, "fallback": _env("MAX_RETRIES")},
     "token_cache": {"type": "bool", "default": True, "fallback": _env("TOKEN_CACHE")},
+    "max_api_calls": {"type": "int", "fallback": _env("MAX_API_CALLS")},
 }
 
 # Options that say which records to work on; shared by every module that works on records.
@@ -93,6 +95,13 @@ RECORD_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "all_records": {"type": "bool", "default": False},
     "concurrency": {"type": "int", "default": 4},
 }
+
+# The per-record entries a module returns (kept in step with plugins/doc_fragments/report.py);
+# not for bigin_record_info, whose job is to return every record.
+REPORT_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "report": {"type": "str", "choices": ["all", "changes", "none"]},
+}
+SUMMARY_KEYS = ("selected", "changed", "unchanged", "failed", "skipped", "not_attempted")
 
 
 SECRET_OPTIONS = ("access_token", "client_id", "client_secret", "refresh_token")
@@ -156,6 +165,8 @@ class _ResultModule(AnsibleModule):
         # Also reached from AnsibleModule's own argument checks, before any request: zero counts then.
         usage = self.usage if self.usage is not None else Usage()
         kwargs.setdefault("api_calls", usage.calls())
+        if getattr(self, "check_mode", False):
+            kwargs.setdefault("api_calls_estimate", usage.estimate())
         if getattr(self, "_verbosity", 0) >= 3:
             kwargs.setdefault("api_trace", usage.trace_entries())
         return kwargs
@@ -174,13 +185,24 @@ class BiginModule:
     module_kwargs: dict[str, t.Any] = {}
     # True for a module that means something with none of record_id, criteria, all_records.
     selection_optional = False
+    # False for a module that returns every record whatever the selection (bigin_record_info).
+    has_report = True
+    # The report of a criteria or all_records selection when the task does not say (record_id: all).
+    listed_report = "changes"
 
-    def __init__(self) -> None:
+    @classmethod
+    def full_argument_spec(cls) -> dict[str, dict[str, t.Any]]:
+        """The module's options: connection, selection, report (unless ``has_report`` is false) and its own."""
         spec = dict(CONNECTION_ARGUMENT_SPEC)
         spec.update(RECORD_ARGUMENT_SPEC)
-        spec.update(self.argument_spec)
+        if cls.has_report:
+            spec.update(REPORT_ARGUMENT_SPEC)
+        spec.update(cls.argument_spec)
+        return spec
+
+    def __init__(self) -> None:
         self.module = _ResultModule(
-            argument_spec=spec,
+            argument_spec=self.full_argument_spec(),
             supports_check_mode=True,
             required_together=[["client_id", "client_secret", "refresh_token"]],
             required_one_of=[["access_token", "refresh_token"]],
@@ -191,6 +213,8 @@ class BiginModule:
         self.params = self.module.params
         self.selection: Selection | None = None
         self._client: BiginClient | None = None
+        # A listing that failed after records were worked on (see process()): the task's error.
+        self.listing_error: BiginError | None = None
 
     @classmethod
     def execute(cls) -> None:
@@ -221,6 +245,9 @@ class BiginModule:
         concurrency = self.params["concurrency"]
         if not 1 <= concurrency <= MAX_CONCURRENCY:
             raise InputError("concurrency: %s is out of range; use 1 to %d" % (concurrency, MAX_CONCURRENCY))
+        if self.params["max_api_calls"] is not None and self.params["max_api_calls"] < 1:
+            raise InputError("max_api_calls: %s is out of range; use 1 or more API requests"
+                             % self.params["max_api_calls"])
         self._client = self.connect()
 
     @property
@@ -234,19 +261,20 @@ class BiginModule:
             self._client = self.connect()
         return self._client
 
-    def select_records(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+    def select_records(self, fields: t.Sequence[str] = (), stream: bool = False) -> t.Iterable[RecordRef]:
         """The records the selection options name; ``fields`` are read too when records are listed.
 
-        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria
-        or all_records, every page is read before this returns, so a selection too large for
-        search fails before anything is changed. With no selection option (allowed only when
-        ``selection_optional``), an empty list: the module decides what that means.
+        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria,
+        every page is read before this returns, so a selection too large for search fails before
+        anything is changed; so is all_records unless ``stream`` (then pages are read as process()
+        uses them). With no selection option (allowed only when ``selection_optional``), an empty
+        list: the module decides what that means.
         """
         if self.selection is None:
             self.check_input()
         if self.selection is None:
             return []
-        return RecordsService(self.client, self.selection.module_name).select(self.selection, fields)
+        return RecordsService(self.client, self.selection.module_name).select(self.selection, fields, stream)
 
     @staticmethod
     def results_for(refs: t.Sequence[RecordRef], factory: t.Callable[[RecordRef], Result]) -> list[Result]:
@@ -279,7 +307,7 @@ class BiginModule:
         if ca_path:
             check_ca_path(ca_path)
         session = new_session(params["concurrency"], params["validate_certs"], ca_path)
-        usage = self.module.usage = Usage(trace=self.module._verbosity >= 3)
+        usage = self.module.usage = Usage(trace=self.module._verbosity >= 3, limit=params["max_api_calls"])
         transport = Transport(session, params["timeout"], params["max_retries"], self.module.warn, usage=usage)
         cache = None
         if params["token_cache"] and params["refresh_token"]:
@@ -291,12 +319,45 @@ class BiginModule:
         return BiginClient(transport, api_domain, params["api_version"], tokens,
                            token_domain=params["api_domain"] is None, warn=self.module.warn)
 
+    def process(self, refs: t.Iterable[RecordRef], factory: t.Callable[[RecordRef], Result],
+                work: t.Callable[[Result], None], settle: t.Callable[[Result], bool] | None = None) -> list[Result]:
+        """One result per selected record, each worked on as run_records() does; the results in selection order.
+
+        ``refs`` may be a listing that reads its next page while the records of the last are worked
+        on (select_records(stream=True)). ``settle`` decides, without a request, a record that the
+        listing shows needs nothing (True: settled), so it never reaches the thread pool. A listing
+        that fails part way stops new work: the task fails with ``listing_error`` (see finish()).
+        """
+        positions: list[Result] = []
+
+        def unique() -> t.Iterator[Result]:
+            by_id: dict[str, Result] = {}
+            for ref in refs:
+                out = by_id.get(ref.record_id)
+                if out is None:
+                    out = by_id[ref.record_id] = factory(ref)
+                    positions.append(out)
+                    yield out
+                else:
+                    positions.append(out)  # a repeated record shares one result
+
+        self._work(unique(), work, settle, streamed=not isinstance(refs, (list, tuple)))
+        return positions
+
     def run_records(self, outcomes: list[Result], work: t.Callable[[Result], None]) -> list[Result]:
+        """Work on every record of ``outcomes`` (each distinct one once); see _work()."""
+        self._work(distinct(outcomes), work)
+        return outcomes
+
+    def _work(self, outcomes: t.Iterable[Result], work: t.Callable[[Result], None],
+              settle: t.Callable[[Result], bool] | None = None, streamed: bool = False) -> None:
         """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest.
 
         Only an error that cannot depend on the record stops the task early, or PER_RECORD_STREAK
         records in a row (in completion order) failing with the same per-record code while none
-        has succeeded: the records not yet started are then NOT_ATTEMPTED.
+        has succeeded, or max_api_calls: the records not yet started are then NOT_ATTEMPTED (and a
+        ``streamed`` listing is read no further). At most twice ``concurrency`` records wait for a
+        worker, so a listing is read only as fast as its records are worked on.
         """
         lock = threading.Lock()
         stop: list[str] = []  # why the records not yet started are left alone
@@ -307,6 +368,10 @@ class BiginModule:
             exc = out.error
             if exc is None:
                 streak["succeeded"] = True
+                return
+            if isinstance(exc, BudgetReached):
+                if not stop:
+                    stop.append("max_api_calls reached")
                 return
             if exc.code in SYSTEMIC_CODES or isinstance(exc, BiginAuthError) or (
                     isinstance(exc, BiginAPIError) and exc.http_status == 401):
@@ -342,28 +407,81 @@ class BiginModule:
             with lock:
                 note_outcome(out)
 
-        unique = distinct(outcomes)
-        workers = min(self.params["concurrency"], len(unique))
-        if workers <= 1:
-            for out in unique:
-                work_on(out)
-        else:
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(work_on, unique))
-        return outcomes
+        workers = self.params["concurrency"]
+        if isinstance(outcomes, list):
+            workers = min(workers, len(outcomes))
+        pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        waiting = threading.BoundedSemaphore(2 * workers) if pool is not None else None
+        try:
+            for out in outcomes:  # a streamed listing reads its next page here
+                if stop:
+                    if streamed:
+                        break  # the rest of a listing is not read: it would only cost credits
+                    out.error = NotAttempted("not attempted: " + stop[0])
+                    continue
+                if settle is not None and out.ref.bad_id is None and settle(out):
+                    continue
+                if pool is None or waiting is None:
+                    work_on(out)
+                    continue
+                waiting.acquire()
+                pool.submit(work_on, out).add_done_callback(lambda _done: waiting.release())  # type: ignore[union-attr]
+        except BiginError as exc:
+            # Raised by a streamed listing: nothing more is started; the task fails with it.
+            self.listing_error = exc
+            with lock:
+                if not stop:
+                    stop.append("the listing failed before the record's turn")
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
+
+    def summary(self, unique: t.Sequence[Result]) -> dict[str, int]:
+        """The ``summary`` result: how many records were selected and what became of them."""
+        counts = dict.fromkeys(SUMMARY_KEYS, 0)
+        counts["selected"] = len(unique)
+        for out in unique:
+            if isinstance(out.error, NotAttempted):
+                counts["not_attempted"] += 1
+            elif out.error is not None:
+                counts["failed"] += 1
+            elif out.skipped is not None:
+                counts["skipped"] += 1
+            elif out.changed:
+                counts["changed"] += 1
+            else:
+                counts["unchanged"] += 1
+        return counts
+
+    def report_mode(self) -> str:
+        """What ``records`` holds: the ``report`` option, by default every record only for record_id (or no selection)."""
+        if not self.has_report:
+            return "all"
+        if self.params.get("report"):
+            return self.params["report"]
+        return "all" if self.selection is None or self.selection.ids is not None else self.listed_report
 
     def finish(self, outcomes: t.Sequence[Result], render: t.Callable[[t.Any], dict[str, t.Any]],
                summarize: t.Callable[[list[Result]], dict[str, t.Any]] | None = None,
                task_error: BiginError | None = None) -> None:
-        """Exit with ``changed``, ``records`` and the keys ``summarize`` makes of the distinct results; fail if any failed.
+        """Exit with ``changed``, ``summary``, ``records`` (as ``report`` says) and the keys ``summarize`` makes; fail if any failed.
 
         The failure message names the first real error (a NOT_ATTEMPTED record only when nothing else failed).
         ``task_error``: a failure of the task after the records were worked on (their results still count).
         """
         unique = distinct(outcomes)
+        summary = self.summary(unique)
+        mode = self.report_mode()
+        if mode == "all":
+            shown: t.Sequence[Result] = outcomes
+        elif mode == "changes":
+            shown = [out for out in outcomes if out.changed or out.error is not None or out.skipped is not None]
+        else:
+            shown = []
         result: dict[str, t.Any] = {
-            "changed": any(out.changed for out in unique),
-            "records": [render(out) for out in outcomes],
+            "changed": summary["changed"] > 0 or any(out.changed for out in unique),
+            "summary": summary,
+            "records": [render(out) for out in shown],
         }
         if summarize is not None:
             result.update(summarize(unique))
@@ -372,8 +490,21 @@ class BiginModule:
             result["diff"] = [{"before_header": label, "after_header": label, "before": pair[0], "after": pair[1]}
                               for label, pair in pairs if pair is not None]
         failed = [out for out in unique if out.error is not None]
+        usage = self.module.usage
+        if task_error is None and usage is not None and usage.limit_reached:
+            self.module.fail_json(msg="max_api_calls (%d) reached: %d of %d records done (%d changed), %d not attempted; "
+                                      "raise max_api_calls or rerun to go on"
+                                      % (usage.limit, summary["changed"] + summary["unchanged"] + summary["skipped"],
+                                         summary["selected"], summary["changed"], summary["not_attempted"]),
+                                  error=BudgetReached(usage.limit or 0).to_dict(), **result)
+        task_error = task_error or self.listing_error
         if task_error is not None:
-            self.module.fail_json(msg=str(task_error), error=task_error.to_dict(), **result)
+            msg = str(task_error)
+            if task_error is self.listing_error:
+                msg = ("%s (nothing was changed)" % msg if not result["changed"] else
+                       "%s; %d records were worked on before it (%d changed) and the rest left alone: rerun to finish"
+                       % (msg, len(unique) - summary["not_attempted"], summary["changed"]))
+            self.module.fail_json(msg=msg, error=task_error.to_dict(), **result)
         if not failed:
             self.module.exit_json(**result)
         failed.sort(key=lambda out: isinstance(out.error, NotAttempted))

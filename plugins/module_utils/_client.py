@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAPIError,
     BiginTransportError,
+    BudgetReached,
     api_error_from_body,
     excerpt,
     status_object,
@@ -299,10 +300,15 @@ def backoff(attempt: int) -> float:
 class Usage:
     """What a run cost: every request attempt sent, counted (and traced when asked); thread-safe."""
 
-    def __init__(self, trace: bool = False):
+    def __init__(self, trace: bool = False, limit: int | None = None):
         self._lock = threading.Lock()
         self.by_method: dict[str, int] = dict.fromkeys(COUNTED_METHODS, 0)
         self.token_refreshes = 0
+        # max_api_calls: API requests (token requests apart) beyond it are refused before they are sent.
+        self.limit = limit
+        self.limit_reached = False
+        # Requests a check-mode run did not send but a real run would (see plan()).
+        self.planned = 0
         # One entry per attempt, in the order the attempts started; None when not asked for.
         self.trace: list[dict[str, t.Any]] | None = [] if trace else None
 
@@ -314,6 +320,9 @@ class Usage:
             if token_request:
                 self.token_refreshes += 1
             else:
+                if self.limit is not None and sum(self.by_method.values()) >= self.limit:
+                    self.limit_reached = True
+                    raise BudgetReached(self.limit, method, attempt)
                 self.by_method[method] = self.by_method.get(method, 0) + 1
             if self.trace is not None:
                 self.trace.append(entry)
@@ -333,6 +342,16 @@ class Usage:
     def trace_entries(self) -> list[dict[str, t.Any]]:
         with self._lock:
             return [dict(entry) for entry in self.trace or []]
+
+    def plan(self, count: int = 1) -> None:
+        """Note requests that check mode leaves out but a real run would send (for api_calls_estimate)."""
+        with self._lock:
+            self.planned += count
+
+    def estimate(self) -> int:
+        """``api_calls_estimate``: the API requests sent so far plus those planned."""
+        with self._lock:
+            return sum(self.by_method.values()) + self.planned
 
 
 class Transport:
@@ -512,6 +531,10 @@ class BiginClient:
         self._warn = warn or (lambda msg: None)
         self._warned: set[str] = set()
         self._warn_lock = threading.Lock()
+
+    def plan(self, count: int = 1) -> None:
+        """Check mode: note requests a real run would send (api_calls_estimate)."""
+        self.transport.usage.plan(count)
 
     def url(self, path: str) -> str:
         # Callers build paths from validated parts only (module API names, record ids, fixed words).

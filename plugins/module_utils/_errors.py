@@ -240,6 +240,15 @@ class NotAttempted(BiginError):
     code = "NOT_ATTEMPTED"
 
 
+class BudgetReached(NotAttempted):
+    """max_api_calls: the request was not sent, and no further one will be."""
+
+    def __init__(self, limit: int, method: str = "", attempt: int = 1):
+        what = "a retry of a %s request" % method if attempt > 1 else "the next request"
+        super().__init__("not attempted: max_api_calls reached (%d API requests sent; %s was not sent)" % (limit, what))
+        self.limit = limit
+
+
 class UnexpectedError(BiginError):
     """A failure the collection did not foresee; reported per record so the others' results survive."""
 

@@ -262,6 +262,32 @@ class PhotoService:
                               % (self.module_name, record_id, directory, exc.strerror or exc)) from None
         return path
 
+    # -- records the listing settles: no request, no thread -----------------------
+
+    @staticmethod
+    def settle_absent(out: Outcome) -> bool:
+        """A listed record without a photo: nothing to delete."""
+        if out.ref.listed and not out.ref.has_photo:
+            out.before = out.after = ABSENT
+            return True
+        return False
+
+    @staticmethod
+    def settle_present(out: Outcome, force: bool) -> bool:
+        """A listed record with a photo and force false: the photo stays."""
+        if out.ref.listed and out.ref.has_photo and not force:
+            out.before = out.after = PhotoState(True)
+            return True
+        return False
+
+    @staticmethod
+    def settle_info(out: Outcome) -> bool:
+        """A listed record without a photo: nothing to read."""
+        if out.ref.listed and not out.ref.has_photo:
+            out.before = ABSENT
+            return True
+        return False
+
     # -- the three operations -------------------------------------------------
 
     def current(self, out: Outcome, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
@@ -285,6 +311,8 @@ class PhotoService:
             return
         if check_mode:
             out.changed, out.after = True, ABSENT
+            # What a real run would add: the DELETE, and the GET for the backup that a listing spared here.
+            self.client.plan(2 if backup_dir and photo_bytes is None and not want_hash and out.ref.listed else 1)
             return
         if backup_dir and photo_bytes is not None:
             out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
@@ -301,6 +329,7 @@ class PhotoService:
             return
         if check_mode:
             out.changed, out.after = True, image.state
+            self.client.plan(1)  # the upload
             return
         if before.present and backup_dir and photo_bytes is not None:
             out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)

@@ -44,6 +44,11 @@ class RecordInfoService:
     def result_for(ref: RecordRef) -> RecordInfo:
         return RecordInfo(ref)
 
+    @staticmethod
+    def settle(info: RecordInfo) -> bool:
+        """A listed record is known already: nothing to read."""
+        return info.ref.listed
+
     def read(self, info: RecordInfo) -> None:
         """A listed record is known already; an id given by the user costs one GET (204: not found)."""
         if info.ref.listed:

@@ -106,6 +106,8 @@ class RecordResult:
         self.ref = ref if ref is not None else RecordRef(module_name, record_id)
         self.changed = False
         self.error: BiginError | None = None
+        # Set, with the reason, for a record returned by Bigin that the task leaves alone by design.
+        self.skipped: str | None = None
 
     @property
     def label(self) -> str:
@@ -275,13 +277,16 @@ class RecordsService:
                             "more than Bigin's page tokens reach; stopped"
                             % (self.module_name, MAX_LISTING_PAGES, MAX_LISTING_PAGES * PER_PAGE))
 
-    def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
-        """Every record of the module, in Bigin's order."""
-        refs: list[RecordRef] = []
+    def iter_all(self, fields: t.Sequence[str] = ()) -> t.Iterator[RecordRef]:
+        """Every record of the module, in Bigin's order, a page at a time: the next page is read when this one is used."""
         for records in self._pages(self.module_name, {"fields": self._fields(fields)},
                                    "listing %s" % self.module_name, tokens=True):
-            refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
-        return refs
+            for record in records:
+                yield RecordRef.from_record(self.module_name, record)
+
+    def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """Every record of the module, in Bigin's order."""
+        return list(self.iter_all(fields))
 
     def search(self, criteria: str, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning."""
@@ -304,10 +309,15 @@ class RecordsService:
                    if isinstance(record, dict) and str(record.get("id")) == record_id]
         return RecordRef.from_record(self.module_name, records[0]) if records else None
 
-    def select(self, selection: Selection, fields: t.Sequence[str] = ()) -> list[RecordRef]:
-        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept)."""
+    def select(self, selection: Selection, fields: t.Sequence[str] = (), stream: bool = False) -> t.Iterable[RecordRef]:
+        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept).
+
+        With ``stream``, all_records gives an iterator that reads the next page as the records of
+        the last are used; a search always reads every page first (its 2,000-record limit must fail
+        before any change).
+        """
         if selection.ids is not None:
             return [RecordRef(self.module_name, record_id) for record_id in selection.ids]
         if selection.criteria is not None:
             return self.search(selection.criteria, fields)
-        return self.list_all(fields)
+        return self.iter_all(fields) if stream else self.list_all(fields)

@@ -13,7 +13,7 @@ description:
   - Works on one record or many in one task, several at a time.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.actions]
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.report, zoho.bigin.attributes, zoho.bigin.attributes.actions]
 attributes:
   check_mode:
     details: No upload or delete request is sent in check mode; photos are only read.
@@ -181,7 +181,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 records:
-  description: One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
+  description:
+    - One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
+    - Only the records O(report) asks for; by default every record with O(record_id), and only those that changed,
+      failed, were skipped or not attempted with O(criteria) or O(all_records).
   returned: always
   type: list
   elements: dict
@@ -228,6 +231,23 @@ error:
   sample: {"code": "NO_PERMISSION", "http_status": 403, "message": "Permission denied to delete images",
            "resolution": "The user does not have permission to delete images. Contact your system administrator.",
            "details": {}}
+summary:
+  description:
+    - How many records were selected (a repeated O(record_id) counts once) and what became of them; each record
+      is counted once, in the first of C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+  returned: always, unless the task failed before selecting records
+  type: dict
+  version_added: 1.1.0
+  sample: {"selected": 20000, "changed": 12, "unchanged": 19988, "failed": 0, "skipped": 0, "not_attempted": 0}
+api_calls_estimate:
+  description:
+    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check mode
+      sent (listing, search, reads) plus the uploads, deletes and reads it left out. Use it to size a scheduled
+      task, and O(max_api_calls), before running it.
+  returned: in check mode
+  type: int
+  version_added: 1.1.0
+  sample: 112
 api_calls:
   description:
     - What the task cost in requests, to budget Bigin's daily API credits.
@@ -295,8 +315,7 @@ class BiginPhoto(BiginModule):
         if self.selection is None:  # src a directory and no selection option: the records with a file there
             refs = [RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]  # type: ignore[union-attr]
         else:
-            refs = self.select_records()
-        outcomes = self.results_for(refs, Outcome.for_ref)
+            refs = self.select_records(stream=True)
 
         def work(out: Outcome) -> None:
             if not present:
@@ -305,7 +324,10 @@ class BiginPhoto(BiginModule):
                 chosen = source_dir.image(out.record_id) if source_dir is not None else image
                 service.ensure_present(out, chosen, params["force"], check_mode, backup_dir)
 
-        self.finish(self.run_records(outcomes, work), Outcome.to_dict)
+        def settle(out: Outcome) -> bool:
+            return service.settle_absent(out) if not present else service.settle_present(out, params["force"])
+
+        self.finish(self.process(refs, Outcome.for_ref, work, settle), Outcome.to_dict)
 
 
 def main() -> None:

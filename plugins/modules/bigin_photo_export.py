@@ -26,7 +26,7 @@ description:
   - Restore such a directory with M(zoho.bigin.bigin_photo) and O(zoho.bigin.bigin_photo#module:src) set to it.
 author:
   - zoho.bigin maintainers (@zoho-bigin)
-extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.actions]
+extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.report, zoho.bigin.attributes, zoho.bigin.attributes.actions]
 attributes:
   check_mode:
     details: Photos are read as in a normal run; no file, directory or manifest is written or removed.
@@ -104,7 +104,10 @@ EXAMPLES = r"""
 
 RETURN = r"""
 records:
-  description: One entry per selected record.
+  description:
+    - One entry per selected record, as O(report) says (by default every record with O(record_id), and only those
+      that changed, failed or were not attempted with O(criteria) or O(all_records)); RV(written) and RV(removed)
+      list every file whatever O(report) says.
   returned: always
   type: list
   elements: dict
@@ -168,6 +171,23 @@ error:
   description: The first failed record's RV(records[].error), when the task failed.
   returned: failure
   type: dict
+summary:
+  description:
+    - How many records were selected (a repeated O(record_id) counts once) and what became of them; each record
+      is counted once, in the first of C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+  returned: always, unless the task failed before selecting records
+  type: dict
+  version_added: 1.1.0
+  sample: {"selected": 20000, "changed": 12, "unchanged": 19988, "failed": 0, "skipped": 0, "not_attempted": 0}
+api_calls_estimate:
+  description:
+    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check mode
+      sent (listing, search, reads) plus the uploads, deletes and reads it left out. Use it to size a scheduled
+      task, and O(max_api_calls), before running it.
+  returned: in check mode
+  type: int
+  version_added: 1.1.0
+  sample: 112
 api_calls:
   description:
     - What the task cost in requests, as in M(zoho.bigin.bigin_photo) (C(total), C(by_method), C(token_refreshes)).
@@ -201,11 +221,9 @@ class BiginPhotoExport(BiginModule):
             raise InputError("keep_versions: %d is out of range; use 0 to %d"
                              % (params["keep_versions"], MAX_KEEP_VERSIONS))
         check_dest(params["dest"], check_mode, self.module.warn)
-        refs = self.select_records()
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
                                 keep_versions=params["keep_versions"])
-        outcomes = self.results_for(refs, ExportOutcome)
-        self.run_records(outcomes, service.export)
+        outcomes = self.process(self.select_records(stream=True), ExportOutcome, service.export)
         service.warn_left_alone()
         try:
             service.save()

@@ -15,6 +15,17 @@ description:
 author:
   - zoho.bigin maintainers (@zoho-bigin)
 extends_documentation_fragment: [zoho.bigin.connection, zoho.bigin.records, zoho.bigin.attributes, zoho.bigin.attributes.info_module]
+options:
+  report:
+    description:
+      - Which records RV(records) lists. RV(summary) counts every record whatever this says.
+      - V(all), the default, lists every record: reading the photo facts is this module's job.
+      - V(changes) lists only the records that failed or were not attempted, for a task that checks a large
+        selection and needs only the problems; V(none) lists no record.
+    type: str
+    choices: [all, changes, none]
+    default: all
+    version_added: 1.1.0
 seealso:
   - module: zoho.bigin.bigin_photo
 """
@@ -44,6 +55,7 @@ records:
   description:
     - One entry per record, in the order given (with O(criteria) or O(all_records), in Bigin's order).
     - A repeated O(record_id) is read once and reported at each of its positions.
+    - Only the records O(report) asks for (by default every record).
   returned: always
   type: list
   elements: dict
@@ -81,6 +93,23 @@ error:
   description: The first record's error, when the task failed.
   returned: failure
   type: dict
+summary:
+  description:
+    - How many records were selected (a repeated O(record_id) counts once) and what became of them; each record
+      is counted once, in the first of C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+  returned: always, unless the task failed before selecting records
+  type: dict
+  version_added: 1.1.0
+  sample: {"selected": 20000, "changed": 12, "unchanged": 19988, "failed": 0, "skipped": 0, "not_attempted": 0}
+api_calls_estimate:
+  description:
+    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check mode
+      sent (listing, search, reads) plus the uploads, deletes and reads it left out. Use it to size a scheduled
+      task, and O(max_api_calls), before running it.
+  returned: in check mode
+  type: int
+  version_added: 1.1.0
+  sample: 112
 api_calls:
   description:
     - What the task cost in requests. C(total) and C(by_method) count the requests sent to the Bigin API, C(token_refreshes)
@@ -103,10 +132,12 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, 
 
 
 class BiginPhotoInfo(BiginModule):
+    argument_spec = {"report": {"type": "str", "choices": ["all", "changes", "none"], "default": "all"}}
     def run(self) -> None:
         service = PhotoService(self.client, self.module_name)
-        outcomes = self.results_for(self.select_records(), Outcome.for_ref)
-        self.finish(self.run_records(outcomes, service.read_photo), Outcome.to_info)
+        outcomes = self.process(self.select_records(stream=True), Outcome.for_ref, service.read_photo,
+                                service.settle_info)
+        self.finish(outcomes, Outcome.to_info)
 
 
 def main() -> None:

@@ -85,6 +85,23 @@ error:
   description: The first record's error, when the task failed (the same fields as RV(records[].error)).
   returned: failure
   type: dict
+summary:
+  description:
+    - How many records were selected (a repeated O(record_id) counts once) and what became of them; each record
+      is counted once, in the first of C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+  returned: always, unless the task failed before selecting records
+  type: dict
+  version_added: 1.1.0
+  sample: {"selected": 20000, "changed": 12, "unchanged": 19988, "failed": 0, "skipped": 0, "not_attempted": 0}
+api_calls_estimate:
+  description:
+    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check mode
+      sent (listing, search, reads) plus the uploads, deletes and reads it left out. Use it to size a scheduled
+      task, and O(max_api_calls), before running it.
+  returned: in check mode
+  type: int
+  version_added: 1.1.0
+  sample: 112
 api_calls:
   description:
     - What the task cost in requests (C(total), C(by_method), C(token_refreshes)), as described in
@@ -105,14 +122,16 @@ from ansible_collections.zoho.bigin.plugins.module_utils._record_info import Rec
 
 
 class BiginRecordInfo(BiginModule):
+    has_report = False  # its job is to return every record
     argument_spec = {
         "fields": {"type": "list", "elements": "str"},
     }
 
     def run(self) -> None:
         service = RecordInfoService(self.client, self.module_name, self.params["fields"])
-        infos = self.results_for(self.select_records(service.fields), service.result_for)
-        self.finish(self.run_records(infos, service.read), service.render)
+        infos = self.process(self.select_records(service.fields, stream=True), service.result_for, service.read,
+                             service.settle)
+        self.finish(infos, service.render)
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ import typing as t
 import pytest
 import yaml
 
-from ansible_collections.zoho.bigin.plugins.module_utils._base import CONNECTION_ARGUMENT_SPEC, RECORD_ARGUMENT_SPEC
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo, bigin_photo_info
 from tests.conftest import ACCESS_TOKEN, RECORD
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
@@ -145,10 +144,7 @@ def merged_docs(module: t.Any) -> list[dict[str, t.Any]]:
 
 
 def full_spec(cls: t.Any) -> dict[str, dict[str, t.Any]]:
-    spec = dict(CONNECTION_ARGUMENT_SPEC)
-    spec.update(RECORD_ARGUMENT_SPEC)
-    spec.update(cls.argument_spec)
-    return spec
+    return cls.full_argument_spec()
 
 
 @pytest.mark.parametrize("module, cls", [(bigin_photo, bigin_photo.BiginPhoto),
