@@ -84,10 +84,8 @@ def _atom_equals(atom: t.Any, wanted: str) -> bool:
     if isinstance(atom, (int, float)) and not isinstance(atom, bool):
         number = _number(wanted)
         if number is not None:
-            try:
-                return decimal.Decimal(repr(atom) if isinstance(atom, float) else atom) == number
-            except decimal.InvalidOperation:
-                return False
+            # repr: the shortest text of the float (0.1, not its binary expansion); NaN equals nothing.
+            return decimal.Decimal(repr(atom) if isinstance(atom, float) else atom) == number
     return _fold(str(atom)) == _fold(wanted)
 
 

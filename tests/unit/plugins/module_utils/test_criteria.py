@@ -317,3 +317,8 @@ def test_unforeseen_value_types_equal_nothing() -> None:
     assert matches("(Data:equals:x)", Data={"other": "x"}) is False
     assert matches("(Data:equals:x)", Data=[["x"]]) is False
     assert matches("(Data:not_equal:x)", Data={"other": "x"}) is True
+
+
+def test_non_finite_numbers() -> None:
+    assert matches("(Quantity:equals:5)", Quantity=float("nan")) is False
+    assert matches("(Quantity:not_equal:5)", Quantity=float("inf")) is True
