@@ -261,20 +261,23 @@ class BiginModule:
             self._client = self.connect()
         return self._client
 
-    def select_records(self, fields: t.Sequence[str] = (), stream: bool = False) -> t.Iterable[RecordRef]:
+    def select_records(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """The records the selection options name; ``fields`` are read too when records are listed.
 
-        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria,
-        every page is read before this returns, so a selection too large for search fails before
-        anything is changed; so is all_records unless ``stream`` (then pages are read as process()
-        uses them). With no selection option (allowed only when ``selection_optional``), an empty
-        list: the module decides what that means.
+        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria
+        or all_records, every page is read before this returns, so a selection too large for
+        search fails before anything is changed. With no selection option (allowed only when
+        ``selection_optional``), an empty list: the module decides what that means.
         """
+        return [ref for page in self.selected_pages(fields) for ref in page]
+
+    def selected_pages(self, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
+        """As select_records(), a page at a time: all_records reads its next page only when process() asks for it."""
         if self.selection is None:
             self.check_input()
         if self.selection is None:
-            return []
-        return RecordsService(self.client, self.selection.module_name).select(self.selection, fields, stream)
+            return iter([])
+        return RecordsService(self.client, self.selection.module_name).select_pages(self.selection, fields)
 
     @staticmethod
     def results_for(refs: t.Sequence[RecordRef], factory: t.Callable[[RecordRef], Result]) -> list[Result]:
@@ -319,45 +322,46 @@ class BiginModule:
         return BiginClient(transport, api_domain, params["api_version"], tokens,
                            token_domain=params["api_domain"] is None, warn=self.module.warn)
 
-    def process(self, refs: t.Iterable[RecordRef], factory: t.Callable[[RecordRef], Result],
+    def process(self, pages: t.Iterable[t.Sequence[RecordRef]], factory: t.Callable[[RecordRef], Result],
                 work: t.Callable[[Result], None], settle: t.Callable[[Result], bool] | None = None) -> list[Result]:
         """One result per selected record, each worked on as run_records() does; the results in selection order.
 
-        ``refs`` may be a listing that reads its next page while the records of the last are worked
-        on (select_records(stream=True)). ``settle`` decides, without a request, a record that the
-        listing shows needs nothing (True: settled), so it never reaches the thread pool. A listing
-        that fails part way stops new work: the task fails with ``listing_error`` (see finish()).
+        ``pages`` may be a listing that reads its next page while the records of the last are worked
+        on (selected_pages()). ``settle`` decides, without a request, a record that the listing shows
+        needs nothing (True: settled), so it never reaches the thread pool. A listing that fails part
+        way stops the reading: the task fails with ``listing_error`` (see finish()).
         """
         positions: list[Result] = []
+        by_id: dict[str, Result] = {}
 
-        def unique() -> t.Iterator[Result]:
-            by_id: dict[str, Result] = {}
-            for ref in refs:
+        def unique(page: t.Sequence[RecordRef]) -> list[Result]:
+            new = []
+            for ref in page:
                 out = by_id.get(ref.record_id)
                 if out is None:
                     out = by_id[ref.record_id] = factory(ref)
-                    positions.append(out)
-                    yield out
-                else:
-                    positions.append(out)  # a repeated record shares one result
+                    new.append(out)
+                positions.append(out)  # a repeated record shares one result
+            return new
 
-        self._work(unique(), work, settle, streamed=not isinstance(refs, (list, tuple)))
+        self._work((unique(page) for page in pages), work, settle)
         return positions
 
     def run_records(self, outcomes: list[Result], work: t.Callable[[Result], None]) -> list[Result]:
         """Work on every record of ``outcomes`` (each distinct one once); see _work()."""
-        self._work(distinct(outcomes), work)
+        self._work(iter([distinct(outcomes)]), work)
         return outcomes
 
-    def _work(self, outcomes: t.Iterable[Result], work: t.Callable[[Result], None],
-              settle: t.Callable[[Result], bool] | None = None, streamed: bool = False) -> None:
+    def _work(self, pages: t.Iterator[list[Result]], work: t.Callable[[Result], None],
+              settle: t.Callable[[Result], bool] | None = None) -> None:
         """Work on every record, ``concurrency`` at a time; one record's failure doesn't stop the rest.
 
         Only an error that cannot depend on the record stops the task early, or PER_RECORD_STREAK
         records in a row (in completion order) failing with the same per-record code while none
-        has succeeded, or max_api_calls: the records not yet started are then NOT_ATTEMPTED (and a
-        ``streamed`` listing is read no further). At most twice ``concurrency`` records wait for a
-        worker, so a listing is read only as fast as its records are worked on.
+        has succeeded, or max_api_calls: the records not yet started are then NOT_ATTEMPTED (but for
+        those ``settle`` decides without a request), and no further page is read. At most twice
+        ``concurrency`` records wait for a worker, so a listing is read only as fast as its records
+        are worked on.
         """
         lock = threading.Lock()
         stop: list[str] = []  # why the records not yet started are left alone
@@ -408,30 +412,32 @@ class BiginModule:
                 note_outcome(out)
 
         workers = self.params["concurrency"]
-        if isinstance(outcomes, list):
-            workers = min(workers, len(outcomes))
-        pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
-        waiting = threading.BoundedSemaphore(2 * workers) if pool is not None else None
+        pool: concurrent.futures.ThreadPoolExecutor | None = None
+        waiting = threading.BoundedSemaphore(2 * workers)
         try:
-            for out in outcomes:  # a streamed listing reads its next page here
+            for page in pages:  # a listing reads its next page here
+                if pool is None and workers > 1 and len(page) > 1:
+                    pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
+                for out in page:
+                    skip = self.selection.leaves_alone(out.ref) if self.selection is not None else None
+                    if skip is not None:
+                        out.skipped = skip  # never worked on: not changed, not failed
+                        continue
+                    if settle is not None and out.ref.bad_id is None and settle(out):
+                        continue
+                    if stop:
+                        out.error = NotAttempted("not attempted: " + stop[0])
+                        continue
+                    if pool is None:
+                        work_on(out)
+                        continue
+                    waiting.acquire()
+                    pool.submit(work_on, out).add_done_callback(lambda _done: waiting.release())
                 if stop:
-                    if streamed:
-                        break  # the rest of a listing is not read: it would only cost credits
-                    out.error = NotAttempted("not attempted: " + stop[0])
-                    continue
-                if settle is not None and out.ref.bad_id is None and settle(out):
-                    continue
-                if pool is None or waiting is None:
-                    work_on(out)
-                    continue
-                waiting.acquire()
-                pool.submit(work_on, out).add_done_callback(lambda _done: waiting.release())  # type: ignore[union-attr]
+                    break  # the rest of a listing is not read: it would only cost credits
         except BiginError as exc:
-            # Raised by a streamed listing: nothing more is started; the task fails with it.
+            # Raised by a listing after its first page: no further page; the records handed out finish.
             self.listing_error = exc
-            with lock:
-                if not stop:
-                    stop.append("the listing failed before the record's turn")
         finally:
             if pool is not None:
                 pool.shutdown(wait=True)
@@ -452,6 +458,13 @@ class BiginModule:
             else:
                 counts["unchanged"] += 1
         return counts
+
+    @staticmethod
+    def _rendered(out: Result, render: t.Callable[[t.Any], dict[str, t.Any]]) -> dict[str, t.Any]:
+        entry = render(out)
+        if out.skipped is not None:
+            entry.update(skipped=True, skip_reason=out.skipped)
+        return entry
 
     def report_mode(self) -> str:
         """What ``records`` holds: the ``report`` option, by default every record only for record_id (or no selection)."""
@@ -481,7 +494,7 @@ class BiginModule:
         result: dict[str, t.Any] = {
             "changed": summary["changed"] > 0 or any(out.changed for out in unique),
             "summary": summary,
-            "records": [render(out) for out in shown],
+            "records": [self._rendered(out, render) for out in shown],
         }
         if summarize is not None:
             result.update(summarize(unique))

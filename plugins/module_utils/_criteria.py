@@ -16,7 +16,7 @@ Meanings on a record as Bigin returned it (JSON), compared after stripping white
 at both ends, case-insensitively (Unicode case folding, NFC):
 
 * ``equals``: the whole value; ``in``: ``equals`` one of the listed values;
-  ``starts_with``: a prefix of the value; ``not_equal``: not ``equals``.
+  ``starts_with``: a prefix of the value; ``ends_with``: a suffix; ``not_equal``: not ``equals``.
 * A missing, null or empty field equals nothing, so ``not_equal`` is true for it.
 * A lookup (``{"id": ..., "name": ...}``) equals its id or its name.
 * A list (multi-select picklist, multi-user lookup) equals a value when one of its
@@ -35,7 +35,7 @@ import unicodedata
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError, excerpt
 
 # Operators checked on the records (in the order the messages list them).
-SUPPORTED_OPERATORS = ("equals", "not_equal", "starts_with", "in")
+SUPPORTED_OPERATORS = ("equals", "not_equal", "starts_with", "ends_with", "in")
 # Operators Bigin's search documents (Zoho CRM's list) that are not checked here: comparing
 # dates, date-times and currencies exactly needs the field's type and the user's time zone.
 UNCHECKED_OPERATORS = ("greater_than", "greater_equal", "less_than", "less_equal", "between")
@@ -113,6 +113,9 @@ class Condition:
         if self.operator == "starts_with":
             prefix = _fold(self.values[0])
             return any(_fold(str(atom)).startswith(prefix) for atom in atoms)
+        if self.operator == "ends_with":  # not in Zoho CRM's list; Bigin's own examples use it (tolerant reader)
+            suffix = _fold(self.values[0])
+            return any(_fold(str(atom)).endswith(suffix) for atom in atoms)
         equal = any(_atom_equals(atom, wanted) for atom in atoms for wanted in self.values)
         return not equal if self.operator == "not_equal" else equal
 

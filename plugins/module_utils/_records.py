@@ -18,6 +18,7 @@ import re
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
+from ansible_collections.zoho.bigin.plugins.module_utils._criteria import Criteria, parse_criteria
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginAPIError,
     BiginError,
@@ -146,19 +147,8 @@ def record_ids(values: t.Any) -> list[str]:
 
 
 def check_criteria(value: t.Any) -> str:
-    """A search criteria expression, checked as far as can be without Bigin: non-empty, balanced, printable."""
-    if not isinstance(value, str) or not value.strip():
-        raise InputError("criteria: must be a non-empty search expression such as (Last_Name:equals:Smith)")
-    if any(not char.isprintable() for char in value):
-        raise InputError("criteria: %s contains control characters" % excerpt(value, quote=True))
-    depth = 0
-    for char in value:
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if depth < 0:
-            break
-    if depth != 0:
-        raise InputError("criteria: %s has unbalanced parentheses" % excerpt(value, quote=True))
-    return value.strip()
+    """A search criteria expression, parsed and checked before any request (see _criteria.py); stripped."""
+    return parse_criteria(value).text
 
 
 def check_fields(values: t.Any, option: str = "fields") -> list[str]:
@@ -185,8 +175,20 @@ class Selection:
                  all_records: bool = False):
         self.module_name = module_name
         self.ids = ids
-        self.criteria = criteria
+        # The text goes to Bigin as the user wrote it; the parsed form checks each record Bigin returns.
+        self.parsed: Criteria | None = parse_criteria(criteria) if criteria is not None else None
+        self.criteria = self.parsed.text if self.parsed is not None else None
         self.all_records = all_records
+
+    def leaves_alone(self, ref: RecordRef) -> str | None:
+        """Why a record Bigin returned is not one the selection means (None: it is).
+
+        Bigin's search ``equals`` may match words inside a value (Zoho CRM documents "ABC" finding
+        "ABC Inc"): each record of a search is checked against the criteria as written.
+        """
+        if self.parsed is not None and ref.listed and not self.parsed.matches(ref.fields):
+            return "not an exact match of the criteria"
+        return None
 
     @classmethod
     def from_params(cls, params: t.Mapping[str, t.Any], optional: bool = False) -> "Selection | None":
@@ -204,7 +206,7 @@ class Selection:
         if given[0] == "record_id":
             return cls(module_name, ids=record_ids(params["record_id"]))
         if given[0] == "criteria":
-            return cls(module_name, criteria=check_criteria(params["criteria"]))
+            return cls(module_name, criteria=params["criteria"])
         return cls(module_name, all_records=True)
 
 
@@ -277,21 +279,27 @@ class RecordsService:
                             "more than Bigin's page tokens reach; stopped"
                             % (self.module_name, MAX_LISTING_PAGES, MAX_LISTING_PAGES * PER_PAGE))
 
-    def iter_all(self, fields: t.Sequence[str] = ()) -> t.Iterator[RecordRef]:
-        """Every record of the module, in Bigin's order, a page at a time: the next page is read when this one is used."""
+    def iter_pages(self, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
+        """Every record of the module, in Bigin's order, a page at a time: the next page is read when asked for."""
         for records in self._pages(self.module_name, {"fields": self._fields(fields)},
                                    "listing %s" % self.module_name, tokens=True):
-            for record in records:
-                yield RecordRef.from_record(self.module_name, record)
+            yield [RecordRef.from_record(self.module_name, record) for record in records]
 
     def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """Every record of the module, in Bigin's order."""
-        return list(self.iter_all(fields))
+        return [ref for page in self.iter_pages(fields) for ref in page]
 
     def search(self, criteria: str, fields: t.Sequence[str] = ()) -> list[RecordRef]:
-        """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning."""
+        """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning.
+
+        The fields the criteria name are read too, so that each record can be checked against them.
+        """
         refs: list[RecordRef] = []
-        params = {"criteria": criteria, "fields": self._fields(fields)}
+        wanted = list(fields) + [name for name in parse_criteria(criteria).fields if name not in fields]
+        if len(set(wanted) - set(ALWAYS_FIELDS)) > MAX_FIELDS:
+            raise InputError("criteria: with fields, %d fields would be read; at most %d (Bigin takes 50, id and "
+                             "Record_Image are always asked for)" % (len(set(wanted) - set(ALWAYS_FIELDS)), MAX_FIELDS))
+        params = {"criteria": criteria, "fields": self._fields(wanted)}
         # A missing ZohoSearch.securesearch.READ is named by the client (see required_scopes).
         for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
                                    tokens=False):
@@ -309,15 +317,18 @@ class RecordsService:
                    if isinstance(record, dict) and str(record.get("id")) == record_id]
         return RecordRef.from_record(self.module_name, records[0]) if records else None
 
-    def select(self, selection: Selection, fields: t.Sequence[str] = (), stream: bool = False) -> t.Iterable[RecordRef]:
-        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept).
-
-        With ``stream``, all_records gives an iterator that reads the next page as the records of
-        the last are used; a search always reads every page first (its 2,000-record limit must fail
-        before any change).
-        """
+    def select(self, selection: Selection, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept)."""
         if selection.ids is not None:
             return [RecordRef(self.module_name, record_id) for record_id in selection.ids]
         if selection.criteria is not None:
             return self.search(selection.criteria, fields)
-        return self.iter_all(fields) if stream else self.list_all(fields)
+        return self.list_all(fields)
+
+    def select_pages(self, selection: Selection, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
+        """The selected records a page at a time: all_records reads its next page only when asked for; ids
+        and a search come as one page (a search reads every page first: its 2,000-record limit must fail
+        before any change)."""
+        if selection.all_records:
+            return self.iter_pages(fields)
+        return iter([self.select(selection, fields)])

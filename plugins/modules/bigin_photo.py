@@ -313,9 +313,9 @@ class BiginPhoto(BiginModule):
             check_backup_dir(backup_dir, check_mode, self.module.warn)
         service = PhotoService(self.client, self.module_name)
         if self.selection is None:  # src a directory and no selection option: the records with a file there
-            refs = [RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]  # type: ignore[union-attr]
+            pages = iter([[RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]])  # type: ignore[union-attr]
         else:
-            refs = self.select_records(stream=True)
+            pages = self.selected_pages()
 
         def work(out: Outcome) -> None:
             if not present:
@@ -327,7 +327,7 @@ class BiginPhoto(BiginModule):
         def settle(out: Outcome) -> bool:
             return service.settle_absent(out) if not present else service.settle_present(out, params["force"])
 
-        self.finish(self.process(refs, Outcome.for_ref, work, settle), Outcome.to_dict)
+        self.finish(self.process(pages, Outcome.for_ref, work, settle), Outcome.to_dict)
 
 
 def main() -> None:

@@ -223,7 +223,7 @@ class BiginPhotoExport(BiginModule):
         check_dest(params["dest"], check_mode, self.module.warn)
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
                                 keep_versions=params["keep_versions"])
-        outcomes = self.process(self.select_records(stream=True), ExportOutcome, service.export)
+        outcomes = self.process(self.selected_pages(), ExportOutcome, service.export)
         service.warn_left_alone()
         try:
             service.save()

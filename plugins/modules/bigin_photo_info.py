@@ -19,7 +19,7 @@ options:
   report:
     description:
       - Which records RV(records) lists. RV(summary) counts every record whatever this says.
-      - V(all), the default, lists every record: reading the photo facts is this module's job.
+      - V(all), the default, lists every record, since reading the photo facts is this module's job.
       - V(changes) lists only the records that failed or were not attempted, for a task that checks a large
         selection and needs only the problems; V(none) lists no record.
     type: str
@@ -135,7 +135,7 @@ class BiginPhotoInfo(BiginModule):
     argument_spec = {"report": {"type": "str", "choices": ["all", "changes", "none"], "default": "all"}}
     def run(self) -> None:
         service = PhotoService(self.client, self.module_name)
-        outcomes = self.process(self.select_records(stream=True), Outcome.for_ref, service.read_photo,
+        outcomes = self.process(self.selected_pages(), Outcome.for_ref, service.read_photo,
                                 service.settle_info)
         self.finish(outcomes, Outcome.to_info)
 

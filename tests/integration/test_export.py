@@ -323,7 +323,7 @@ def test_interrupted_export_leaves_no_partial_file_and_the_next_run_completes(
 def test_round_trip_with_all_records(sim: BiginSimulator, play: t.Any, tmp_path: t.Any) -> None:
     photos = seed(sim)
     dest = str(tmp_path / "export")
-    result = play([export_all(dest)])
+    result = play([export_all(dest, report="all")])
     assert result.succeeded, result.output
     assert len(listings(sim)) == 1 and len(photo_gets(sim)) == 40  # records without a photo cost nothing
     records = {r["record_id"]: r for r in result.task()["records"]}

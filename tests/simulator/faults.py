@@ -22,7 +22,7 @@ CONTROL_PREFIX = "/_simulator/"
 class Fault:
     """One injected fault: what to do (``action``) to the next ``count`` matching requests."""
 
-    __slots__ = ("action", "count", "method", "path_contains", "kind", "params")
+    __slots__ = ("action", "count", "method", "path_contains", "kind", "params", "skip")
 
     def __init__(self, action: str, count: int, method: str | None, path_contains: str | None, kind: str | None,
                  params: dict[str, t.Any]) -> None:
@@ -33,6 +33,8 @@ class Fault:
         self.method = method.upper() if method else None
         self.path_contains = path_contains
         self.kind = kind
+        # Matching requests let through before the fault applies (a listing failing on its third page: skip=2).
+        self.skip = int(params.pop("skip", 0) or 0)
         self.params = params
 
     def matches(self, kind: str, method: str, path: str) -> bool:
@@ -98,8 +100,8 @@ class FaultsMixin:
 
     def inject_error(self, code: str, count: int = 1, method: str | None = None, status: int | None = None,
                      message: str | None = None, path_contains: str | None = None,
-                     details: dict[str, t.Any] | None = None, kind: str | None = "api") -> None:
-        """Answer the next ``count`` matching requests with a catalogue error.
+                     details: dict[str, t.Any] | None = None, kind: str | None = "api", skip: int = 0) -> None:
+        """Answer the next ``count`` matching requests (after ``skip`` of them) with a catalogue error.
 
         ``code`` is a key of :data:`ERRORS` (e.g. ``"INVALID_DATA_NO_PHOTO"``) or
         an error code (the first catalogue entry with that code is used).
@@ -117,6 +119,7 @@ class FaultsMixin:
         self._add_fault(
             "error", count, method, path_contains, kind,
             code=err_code, status=status or err_status, message=message or err_message, details=details or {},
+            skip=skip,
         )
 
     def inject_status(self, status: int, count: int = 1, method: str | None = None, retry_after: t.Any = None,
@@ -207,6 +210,9 @@ class FaultsMixin:
     def _take_fault(self, kind: str, method: str, path: str) -> Fault | None:
         for fault in self._faults:
             if fault.matches(kind, method, path):
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.count -= 1
                 if fault.count <= 0:
                     self._faults.remove(fault)

@@ -540,7 +540,7 @@ def test_no_exception_reaches_the_user_as_a_traceback(run: t.Callable[..., Resul
     def broken(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise exc
 
-    monkeypatch.setattr(_base.RecordsService, "select", broken)
+    monkeypatch.setattr(_base.RecordsService, "select_pages", broken)
     result = run(module_args(record_id=None, all_records=True))
     assert result.rc == 1
     assert result["msg"] == "unexpected %s in BiginPhoto; please report it" % type(exc).__name__

@@ -20,7 +20,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._criteria import (
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
 
-SUPPORTED = "supported: equals, not_equal, starts_with, in"
+SUPPORTED = "supported: equals, not_equal, starts_with, ends_with, in"
 
 
 def shape(node: Condition | Group) -> tuple:
@@ -322,3 +322,9 @@ def test_unforeseen_value_types_equal_nothing() -> None:
 def test_non_finite_numbers() -> None:
     assert matches("(Quantity:equals:5)", Quantity=float("nan")) is False
     assert matches("(Quantity:not_equal:5)", Quantity=float("inf")) is True
+
+
+@pytest.mark.parametrize("email, ends", [("ann@old.example", True), ("ANN@OLD.EXAMPLE", True),
+                                         ("ann@old.example.com", False), (None, False)])
+def test_ends_with_is_a_suffix(email: object, ends: bool) -> None:
+    assert matches("(Email:ends_with:old.example)", Email=email) is ends
