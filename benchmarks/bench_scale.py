@@ -1,0 +1,189 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark rows for any size (issue 17): 100,000 records, the listing and the work overlapping, growth per record.
+
+    python benchmarks/bench_scale.py --records 100000 --photo-pct 5
+
+(also run by bench_photo.py, ``--scale-records``). Rows, each through the real ``ansible-playbook``:
+
+* ``rerun N``: ``bigin_photo state=absent all_records`` over N Contacts whose photos (``--photo-pct``) a
+  first run deleted, 0 ms latency: the listing only. Compared with start-up plus the same listing sent and
+  parsed outside Ansible with the collection's own client (``listing only``); module peak RSS; the size of
+  the task result (the ``minimal`` callback's JSON) with the default ``report``. Run at 1,000, 10,000 and N
+  records for the time per record.
+* ``pipelined``: ``--pipe-records`` records, 5% photos, 50 ms latency, concurrency 4, ``all_records``
+  absent, against ``max(pages x latency, deletes x latency / concurrency) + start-up``.
+* ``ids``: ``--ids-records`` records by ``record_id`` (a GET each, a DELETE per photo), 50 ms, against
+  ``requests x latency / concurrency + start-up``.
+
+Timings are reported as ratios of the same run, never asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import typing as t
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from benchmarks.bench_select import cli_parser, playbook, session, write_results  # noqa: E402
+from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator  # noqa: E402
+
+MODULE = "Contacts"
+BASE = 3000001000000
+LATENCY_MS = 50.0
+CONCURRENCY = 4
+Rows = t.List[t.Dict[str, t.Any]]
+
+
+def seed(sim: BiginSimulator, count: int, pct: float) -> list[str]:
+    """``count`` Contacts (fresh), every (100 / pct)-th with a photo."""
+    every = max(int(round(100 / pct)), 1) if pct > 0 else 0
+    extra = count
+    while sim.has_record(MODULE, str(BASE + extra)):  # left by a larger row before
+        sim.remove_record(MODULE, str(BASE + extra))
+        extra += 1
+    ids = []
+    for i in range(count):
+        record_id = str(BASE + i)
+        photo = PNG_RED if every and i % every == 0 else None
+        if sim.has_record(MODULE, record_id):
+            sim.set_photo(MODULE, record_id, photo)
+        else:
+            sim.add_record(MODULE, record_id, photo=photo, fields={"Last_Name": "L%d" % i})
+        ids.append(record_id)
+    return ids
+
+
+def listing_outside_ansible(sim: BiginSimulator, token: str) -> tuple[float, int]:
+    """(seconds, records) to send and parse the whole listing with the collection's own client, no Ansible."""
+    from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
+    from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, Transport, new_session
+    from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordsService
+
+    transport = Transport(new_session(1, True), 30.0, 0, lambda _msg: None)
+    tokens = TokenProvider(token, None, None, None, sim.url, transport.send_token_request, None, lambda _msg: None)
+    client = BiginClient(transport, sim.url, "v2", tokens)
+    start = time.perf_counter()
+    refs = RecordsService(client, MODULE).list_all()
+    return time.perf_counter() - start, len(refs)
+
+
+def absent_all(sim: BiginSimulator, creds: dict[str, str], **extra: t.Any) -> list[dict[str, t.Any]]:
+    return playbook(sim, creds, {"zoho.bigin.bigin_photo": dict(
+        {"module": MODULE, "state": "absent", "all_records": True, "concurrency": CONCURRENCY}, **extra)})
+
+
+def result_size(output: str) -> int | None:
+    """Bytes of the task result the ``minimal`` callback printed (``host | STATUS => {...}``)."""
+    start = output.find("=> {")
+    if start < 0:
+        return None
+    end = output.rfind("}")
+    return len(output[start + 3:end + 1].encode("utf-8"))
+
+
+def rerun_row(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
+              startup: float, token: str) -> dict[str, t.Any]:
+    seed(sim, records, pct)
+    print("  first run over %d records (deletes the photos) ..." % records, flush=True)
+    _wall, rc, _rss, _out = runner.run("scale-first-%d" % records, absent_all(sim, creds), "scale")
+    sim.clear_log()
+    runner.env["ANSIBLE_STDOUT_CALLBACK"] = "minimal"
+    try:
+        wall, rc2, rss, output = runner.run("scale-rerun-%d" % records, absent_all(sim, creds), "scale")
+    finally:
+        del runner.env["ANSIBLE_STDOUT_CALLBACK"]
+    requests = len(sim.api_requests())
+    baseline, listed = listing_outside_ansible(sim, token)
+    return {"key": "rerun-%d" % records, "records": records, "rc": rc or rc2, "wall_s": round(wall, 3),
+            "listing_requests": requests, "listing_only_s": round(baseline, 3), "listed": listed,
+            "ratio": round(wall / (startup + baseline), 3),
+            "per_record_us": round((wall - startup) * 1e6 / records, 1),
+            "peak_rss_mb": round(max(kb for _s, kb in rss) / 1024.0, 1) if rss else None,
+            "result_bytes": result_size(output)}
+
+
+def latency_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], pipe_records: int, ids_records: int,
+                 startup: float) -> Rows:
+    latency = LATENCY_MS / 1000.0
+    sim.latency_ms = LATENCY_MS
+    rows: Rows = []
+    try:
+        ids = seed(sim, pipe_records, 5.0)
+        photos = sum(1 for i in ids if sim.photo(MODULE, i) is not None)
+        sim.clear_log()
+        print("  pipelined all_records over %d records (%d photos), %g ms ..." % (pipe_records, photos, LATENCY_MS),
+              flush=True)
+        wall, rc, _rss, _out = runner.run("scale-pipe", absent_all(sim, creds), "scale")
+        pages = sum(1 for e in sim.api_requests() if e["method"] == "GET")
+        deletes = sum(1 for e in sim.api_requests() if e["method"] == "DELETE")
+        limit = max(pages * latency, deletes * latency / CONCURRENCY) + startup
+        rows.append({"key": "pipelined", "records": pipe_records, "rc": rc, "wall_s": round(wall, 3), "pages": pages,
+                     "deletes": deletes, "limit_s": round(limit, 3), "ratio": round(wall / limit, 3),
+                     "sequential_limit_s": round(pages * latency + deletes * latency / CONCURRENCY + startup, 3)})
+        ids = seed(sim, ids_records, 5.0)[:ids_records]
+        sim.clear_log()
+        print("  list by ids over %d records, %g ms ..." % (ids_records, LATENCY_MS), flush=True)
+        plays = playbook(sim, creds, {"zoho.bigin.bigin_photo": {
+            "module": MODULE, "state": "absent", "record_id": ids, "concurrency": CONCURRENCY, "report": "none"}})
+        wall, rc, _rss, _out = runner.run("scale-ids", plays, "scale")
+        requests = len(sim.api_requests())
+        limit = requests * latency / CONCURRENCY + startup
+        rows.append({"key": "ids", "records": ids_records, "rc": rc, "wall_s": round(wall, 3), "requests": requests,
+                     "limit_s": round(limit, 3), "ratio": round(wall / limit, 3)})
+    finally:
+        sim.latency_ms = 0
+    return rows
+
+
+def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, startup: float | None = None,
+                verbose: bool = False) -> tuple[float, Rows, Rows]:
+    """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
+    from benchmarks.bench_photo import ACCESS_TOKEN
+
+    with session(0, 1000, startup, verbose, "bigin-bench-scale-") as (sim, runner, creds, startup, _wd):
+        sizes = sorted({size for size in (1000, 10000, records) if size <= records})
+        rows = [rerun_row(runner, sim, creds, size, pct, startup, ACCESS_TOKEN) for size in sizes]
+        rows += latency_rows(runner, sim, creds, pipe_records, ids_records, startup)
+    by_key = {row["key"]: row for row in rows}
+    big = by_key["rerun-%d" % records]
+    per_record = [row["per_record_us"] for row in rows if row["key"].startswith("rerun-")]
+    goals = [
+        {"target": "rerun %d / (start-up + listing only)" % records, "value": big["ratio"], "goal": "<= 1.3",
+         "met": big["ratio"] <= 1.3},
+        {"target": "rerun %d module peak RSS MB" % records, "value": big["peak_rss_mb"], "goal": "<= 250",
+         "met": big["peak_rss_mb"] is not None and big["peak_rss_mb"] <= 250},
+        {"target": "rerun %d task result bytes" % records, "value": big["result_bytes"], "goal": "<= 65536",
+         "met": big["result_bytes"] is not None and big["result_bytes"] <= 65536},
+        {"target": "pipelined all_records / max(pages, deletes/c) limit", "value": by_key["pipelined"]["ratio"],
+         "goal": "<= 1.25", "met": by_key["pipelined"]["ratio"] <= 1.25},
+        {"target": "list by ids %d / limit" % ids_records, "value": by_key["ids"]["ratio"], "goal": "<= 1.2",
+         "met": by_key["ids"]["ratio"] <= 1.2},
+        {"target": "time per record, largest / smallest rerun", "value": round(max(per_record) / min(per_record), 2),
+         "goal": "flat (report)", "met": True},
+    ]
+    return startup, rows, goals
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = cli_parser(__doc__)
+    parser.set_defaults(records=100000)
+    parser.add_argument("--pipe-records", type=int, default=10000)
+    parser.add_argument("--ids-records", type=int, default=2000)
+    args = parser.parse_args(argv)
+    startup, rows, goals = measure_all(args.records, args.photo_pct, args.pipe_records, args.ids_records)
+    print("\nstart-up %.2f s; load average %s" % (startup, " ".join("%.2f" % v for v in os.getloadavg())))
+    for row in rows:
+        print("  %s" % row)
+    write_results("scale", args, argv, goals, {"startup_s": round(startup, 3), "rows": rows,
+                                               "load_average": os.getloadavg()})
+    return 0 if all(row.get("rc", 0) == 0 for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
