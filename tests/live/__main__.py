@@ -58,7 +58,6 @@ def main(argv: list[str] | None = None, environ: t.Mapping[str, str] | None = No
         print("tests.live: %s" % exc, file=sys.stderr)
         return 2
     api = Api(config)
-    created: list[str] = []
     failed = False
     previous = {sig: signal.signal(sig, _raise_interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -78,9 +77,9 @@ def main(argv: list[str] | None = None, environ: t.Mapping[str, str] | None = No
             failed = True
         except Interrupted as exc:
             report.note("interrupted by signal %d: cleaning up" % exc.signum)
-            _cleanup(api, created, report)
+            _cleanup(api, api.created, report)
             return 128 + exc.signum
-        cleanup_ok = _cleanup(api, created, report)
+        cleanup_ok = _cleanup(api, api.created, report)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
