@@ -49,7 +49,7 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help venv test test-matrix sanity units unit integration pytest lint docs pybin sanity-compat distclean \
-	changelog ee build demo bench clean stage docs-site galaxy-importer collection-link seed-get-pip \
+	changelog ee build demo test-live bench clean stage docs-site galaxy-importer collection-link seed-get-pip \
 	constraints-update summary results-clean
 
 # ---------------------------------------------------------------- entry points
@@ -69,6 +69,10 @@ test-matrix: results-clean
 ## the example playbook, twice, against the local Bigin simulator
 demo: venv
 	$(VENV)/bin/python tests/simulator/demo.py
+
+## the live contract suite against your Bigin org (BIGIN_CLIENT_ID, BIGIN_CLIENT_SECRET, BIGIN_REFRESH_TOKEN, BIGIN_DATA_CENTER)
+test-live: venv
+	$(VENV)/bin/python -m tests.live
 
 ## the benchmarks (bench_photo, bench_select, bench_export); writes benchmarks/results/
 bench: venv

@@ -3,7 +3,8 @@
 """The simulator's demo seed and its standalone entry point.
 
 ``python tests/simulator/bigin_simulator.py --port 0 --port-file F --demo --lifetime 600``
-(or ``python -m tests.simulator.cli ...``); ``make demo`` (:mod:`tests.simulator.demo`)
+(or ``python -m tests.simulator.cli ...``); a flag per behaviour switch of
+:mod:`tests.simulator.profiles` (``--upload-storage reencoded``, ``--no-photo-get 404`` ...); ``make demo`` (:mod:`tests.simulator.demo`)
 uses :func:`seed_demo`.
 """
 
@@ -17,6 +18,7 @@ import threading
 import typing as t
 
 from .photos import JPEG_MIN, PNG_BLUE, PNG_RED
+from .profiles import PROFILE_SWITCHES, cli_flag
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -48,9 +50,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lifetime", type=float, default=None, help="exit after this many seconds")
     parser.add_argument("--latency-ms", type=float, default=0)
     parser.add_argument("--max-concurrent", type=int, default=None)
+    for name, values in PROFILE_SWITCHES.items():  # one flag per behaviour switch: --upload-storage reencoded ...
+        parser.add_argument(cli_flag(name), dest=name, choices=values, default=values[0],
+                            help="profile switch %s (default %s)" % (name, values[0]))
     args = parser.parse_args(argv)
 
-    sim = BiginSimulator(latency_ms=args.latency_ms, max_concurrent=args.max_concurrent, port=args.port)
+    profile = {name: getattr(args, name) for name in PROFILE_SWITCHES}
+    sim = BiginSimulator(latency_ms=args.latency_ms, max_concurrent=args.max_concurrent, port=args.port, profile=profile)
     if args.demo:
         seed_demo(sim)
     sim.start()

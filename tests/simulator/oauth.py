@@ -29,7 +29,8 @@ SCOPE_OPS = {
 AUTH_RE = re.compile(r"^Zoho-oauthtoken (\S+)$")
 TOKEN_PATH = "/oauth/v2/token"
 
-#: Token endpoint error bodies (answered with HTTP 200 unless said otherwise).
+#: Token endpoint error bodies (answered with HTTP 200 unless said otherwise; "Access Denied": the
+#: profile's ``token_throttle_status``, 400 by default).
 TOKEN_ERRORS: dict[str, tuple[int, dict[str, str]]] = {
     "invalid_client": (200, {"error": "invalid_client"}),
     "invalid_client_secret": (200, {"error": "invalid_client_secret"}),
@@ -75,6 +76,7 @@ class OAuthMixin:
     _lock: threading.RLock
     _json: t.Callable[..., Response]
     url: str
+    profile: dict[str, str]
 
     def _reset_oauth(self) -> None:
         self.token_mint_limit = 10
@@ -175,6 +177,8 @@ class OAuthMixin:
 
             def err(name: str) -> Response:
                 status, obj = TOKEN_ERRORS[name]
+                if name == "access_denied":  # profile token_throttle_status: 400, or 200 as Zoho is reported to answer
+                    status = int(self.profile["token_throttle_status"])
                 return self._json(status, obj, code=obj["error"])
 
             if params.get("grant_type") != "refresh_token":

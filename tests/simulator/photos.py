@@ -16,6 +16,7 @@ import threading
 import typing as t
 import zlib
 
+from .profiles import NOT_FOUND_BODY
 from .records import put_photo
 from .responses import Response
 from .server import parse_multipart
@@ -88,6 +89,44 @@ def image_type(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+#: What ``upload_storage=reencoded`` writes into the stored copy (a comment: the pixels stay the same).
+REENCODED_NOTE = b"stored by the Bigin simulator (upload_storage=reencoded)"
+
+
+def _png_insert_before_iend(data: bytes, chunk: bytes) -> bytes:
+    pos = 8
+    while pos + 12 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        if data[pos + 4:pos + 8] == b"IEND":
+            return data[:pos] + chunk + data[pos:]
+        pos += 12 + length
+    return data + chunk  # no IEND found: the chunk goes last
+
+
+def reencode(data: bytes) -> bytes:
+    """A different but valid image of the same type as ``data``, as a server that re-encodes might store it.
+
+    PNG: a ``tEXt`` chunk before ``IEND``; JPEG: a ``COM`` segment after SOI; GIF: a comment
+    extension before the trailer; BMP: bytes after the pixels (the file size field follows).
+    The header fields the collection reads (type, width, height) do not change.
+    """
+    kind = image_type(data)
+    if kind is None:
+        return bytes(data)
+    ext = kind[1]
+    if ext == "png":
+        return _png_insert_before_iend(data, _png_chunk(b"tEXt", b"Comment\x00" + REENCODED_NOTE))
+    if ext == "jpg":
+        return data[:2] + b"\xff\xfe" + struct.pack(">H", len(REENCODED_NOTE) + 2) + REENCODED_NOTE + data[2:]
+    if ext == "gif":
+        comment = b"\x21\xfe" + bytes([len(REENCODED_NOTE)]) + REENCODED_NOTE + b"\x00"
+        if data.endswith(b"\x3b"):
+            return data[:-1] + comment + b"\x3b"
+        return data + comment
+    padded = data + b"\x00" * 4 + REENCODED_NOTE  # bmp
+    return padded[:2] + struct.pack("<I", len(padded)) + padded[6:] if len(padded) >= 6 else padded
+
+
 class PhotosMixin:
     """Photo state, photo permissions and the photo API handlers of the simulator."""
 
@@ -95,6 +134,7 @@ class PhotosMixin:
     _records: dict[tuple[str, str], dict[str, t.Any]]
     _error: t.Callable[..., Response]
     _json: t.Callable[..., Response]
+    profile: dict[str, str]
 
     def _reset_photos(self) -> None:
         self._delete_images = True
@@ -113,9 +153,15 @@ class PhotosMixin:
         with self._lock:
             self._content_types[(module_name, str(record_id))] = content_type
 
-    def set_photo(self, module_name: str, record_id: t.Any, photo: bytes | None) -> None:
+    def set_photo(self, module_name: str, record_id: t.Any, photo: bytes | None, keep_marker: bool | None = None) -> None:
+        """Set (or with None, remove) a record's photo as if someone changed it in Bigin: stored as given.
+
+        ``keep_marker`` None follows the profile (``marker_on_replace``); True or False overrides it.
+        """
         with self._lock:
-            put_photo(self._records[(module_name, str(record_id))], photo)
+            if keep_marker is None:
+                keep_marker = self.profile["marker_on_replace"] == "same"
+            put_photo(self._records[(module_name, str(record_id))], photo, keep_marker=keep_marker)
 
     def photo(self, module_name: str, record_id: t.Any) -> bytes | None:
         with self._lock:
@@ -180,7 +226,7 @@ class PhotosMixin:
             return t.cast(Response, err)
         photo = rec["photo"]
         if photo is None:
-            return Response(204, b"", code="NO_CONTENT")
+            return self._no_photo()
         ctype, ext = image_type(photo) or ("application/octet-stream", "bin")
         ctype = self._content_types.get((module_name, record_id), ctype)
         hdrs = [("Content-Disposition", 'attachment; filename="%s.%s"' % (record_id, ext))]
@@ -193,6 +239,17 @@ class PhotosMixin:
                 self._truncate.pop(0)
             resp.action = "truncate"
         return resp
+
+    def _no_photo(self) -> Response:
+        """The answer to a photo GET of a record without a photo (profile ``no_photo_get``)."""
+        answer = self.profile["no_photo_get"]
+        if answer == "200-empty":
+            return Response(200, b"", code="EMPTY")
+        if answer == "404":
+            return self._json(404, NOT_FOUND_BODY, code=NOT_FOUND_BODY["code"])
+        if answer == "400-no-photo":
+            return self._error("INVALID_DATA_NO_PHOTO")
+        return Response(204, b"", code="NO_CONTENT")
 
     def _photo_delete(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
         rec, err = self._photo_record("DELETE", module_name, record_id)
@@ -218,7 +275,9 @@ class PhotosMixin:
             return self._error("INVALID_DATA_IMAGE_SIZE")
         if image_type(content) is None:
             return self._error("INVALID_DATA_IMAGE_FORMAT")
-        put_photo(rec, content)
+        if self.profile["upload_storage"] == "reencoded":
+            content = reencode(content)
+        put_photo(rec, content, keep_marker=self.profile["marker_on_replace"] == "same")
         return self._json(
             200, {"code": "SUCCESS", "details": {}, "message": "photo uploaded successfully", "status": "success"},
             code="SUCCESS")

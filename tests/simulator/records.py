@@ -18,6 +18,7 @@ empty body for no records); where Bigin's behaviour is undocumented, Zoho CRM's
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import threading
@@ -51,7 +52,18 @@ RECORD_ERRORS: dict[str, tuple[str, int, str]] = {
     "TOKEN_BOUND_DATA_MISMATCH": (
         "TOKEN_BOUND_DATA_MISMATCH", 400, "the page_token is bound to other parameters than the ones given"),
     "INVALID_QUERY": ("INVALID_QUERY", 400, "invalid query formed"),
+    # Insert and delete records (codes of Zoho CRM's insert/delete records pages, which Bigin's follow).
+    "INVALID_DATA_BODY": ("INVALID_DATA", 400, "the input is not a valid JSON object with a data array"),
+    "REQUIRED_PARAM_MISSING_DATA": ("REQUIRED_PARAM_MISSING", 400, "One of the expected parameter is missing"),
+    "LIMIT_EXCEEDED_RECORDS": ("LIMIT_EXCEEDED", 400, "A maximum of 100 records can be handled per API call"),
 }
+
+#: Mandatory field of a new record, per module (Bigin's layouts: Last_Name, Account_Name, Product_Name).
+MANDATORY_FIELDS = {"Contacts": "Last_Name", "Accounts": "Account_Name", "Products": "Product_Name"}
+MAX_RECORDS_PER_CALL = 100
+#: The user the simulator's records are created and modified by.
+API_USER = {"name": "Bigin Simulator", "id": "3000000000001"}
+FIRST_NEW_ID = 3000000900000
 
 
 def match(path: str) -> tuple[str, str, str | None] | None:
@@ -65,10 +77,15 @@ def image_marker() -> str:
     return secrets.token_hex(48)
 
 
-def put_photo(rec: dict[str, t.Any], photo: bytes | None) -> None:
-    """Set a record's photo; Record_Image follows it: a new opaque value on each upload, null after delete."""
+def put_photo(rec: dict[str, t.Any], photo: bytes | None, keep_marker: bool = False) -> None:
+    """Set a record's photo; Record_Image follows it: a new opaque value on each upload, null after delete.
+
+    ``keep_marker`` (profile ``marker_on_replace=same``): a photo that replaces another keeps its Record_Image.
+    """
+    keep = keep_marker and photo is not None and rec.get("photo") is not None and rec.get("image_id") is not None
     rec["photo"] = bytes(photo) if photo is not None else None
-    rec["image_id"] = image_marker() if photo is not None else None
+    if not keep:
+        rec["image_id"] = image_marker() if photo is not None else None
 
 
 class QueryError(ValueError):
@@ -123,8 +140,18 @@ def _parse_group(text: str, pos: int) -> tuple[Node, int]:
         raise QueryError("bad condition %r" % text[pos + 1:end])
     if parts[0] in UNSEARCHABLE:
         raise QueryError("field not searchable")
-    value = parts[2].replace("\\(", "(").replace("\\)", ")")
-    return ("cond", (parts[0], parts[1], value)), end + 1
+    # The value stays escaped here: ``in`` splits it on unescaped commas before unescaping.
+    return ("cond", (parts[0], parts[1], parts[2])), end + 1
+
+
+def unescape(value: str) -> str:
+    """Bigin's backslash escapes: ``\\(``, ``\\)``, ``\\,`` (any escaped character stands for itself)."""
+    return re.sub(r"\\(.)", r"\1", value)
+
+
+def split_values(value: str) -> list[str]:
+    """The values of an ``in`` condition: split on unescaped commas, then unescaped and stripped."""
+    return [unescape(part).strip() for part in re.split(r"(?<!\\),", value)]
 
 
 def _text(value: t.Any) -> list[str]:
@@ -134,24 +161,40 @@ def _text(value: t.Any) -> list[str]:
     return ["" if value is None else str(value)]
 
 
-def evaluate(node: Node, record: dict[str, t.Any]) -> bool:
+def equals_matches(wanted: str, text: str, mode: str = "exact") -> bool:
+    """Whether ``equals`` with ``wanted`` matches ``text`` (both lower case) under profile ``search_equals=mode``.
+
+    ``exact``: the whole value; ``word``: ``wanted`` as a whole-word sequence inside ``text``
+    ("smith" in "anna smith jones", not in "smithson"); ``contains``: a substring.
+    """
+    if mode == "word":
+        return re.search(r"(?<!\w)%s(?!\w)" % re.escape(wanted), text) is not None if wanted else text == ""
+    if mode == "contains":
+        return wanted in text
+    return wanted == text
+
+
+def evaluate(node: Node, record: dict[str, t.Any], equals: str = "exact") -> bool:
+    """Whether ``record`` matches the criteria tree; ``equals``: the profile's ``search_equals`` (not_equal stays exact)."""
     kind, body = node
     if kind == "and":
-        return all(evaluate(n, record) for n in body)
+        return all(evaluate(n, record, equals) for n in body)
     if kind == "or":
-        return any(evaluate(n, record) for n in body)
+        return any(evaluate(n, record, equals) for n in body)
     field, op, value = body
     texts = [x.lower() for x in _text(record.get(field))]
-    wanted = value.lower()
+    if op == "in":
+        return any(x in [v.lower() for v in split_values(value)] for x in texts)
+    wanted = unescape(value).lower()
     if op == "equals":
-        return wanted in texts
+        return any(equals_matches(wanted, x, equals) for x in texts)
     if op == "not_equal":
         return wanted not in texts
     if op == "starts_with":
         return any(x.startswith(wanted) for x in texts)
     if op == "ends_with":
         return any(x.endswith(wanted) for x in texts)
-    return any(x in [v.strip().lower() for v in value.split(",")] for x in texts)  # in
+    raise AssertionError(op)
 
 
 # -- the handlers -----------------------------------------------------------------------
@@ -280,6 +323,84 @@ def _list(sim: t.Any, module_name: str, query: dict[str, str]) -> t.Any:
     return sim._json(200, {"data": data, "info": info}, code="SUCCESS")
 
 
+def _now_text() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+
+
+def _record_error(code: str, message: str, details: dict[str, t.Any]) -> dict[str, t.Any]:
+    return {"code": code, "details": details, "message": message, "status": "error"}
+
+
+def _data_answer(sim: t.Any, results: list[dict[str, t.Any]], ok_status: int) -> t.Any:
+    """``{"data": [...]}`` with one result per record: ``ok_status`` if any succeeded, else 400."""
+    succeeded = sum(1 for item in results if item["status"] == "success")
+    status = ok_status if succeeded else 400
+    return sim._json(status, {"data": results}, code="SUCCESS" if succeeded == len(results) else results[0]["code"])
+
+
+def create(sim: t.Any, module_name: str, body: bytes) -> t.Any:
+    """POST /bigin/{v}/{Module} with ``{"data": [{field: value}, ...]}``: 201, one result per record (lock held).
+
+    A record without its module's mandatory field gets a per-record ``MANDATORY_NOT_FOUND``;
+    when none is added the answer is 400.  Lookups are stored as given (``{"id": ...}``).
+    """
+    try:
+        payload = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError):
+        return sim._error("INVALID_DATA_BODY")
+    if not isinstance(payload, dict) or "data" not in payload:
+        return sim._error("REQUIRED_PARAM_MISSING_DATA", details={"param_name": "data"})
+    items = payload["data"]
+    if not isinstance(items, list) or not items or not all(isinstance(item, dict) for item in items):
+        return sim._error("INVALID_DATA_BODY", details={"param_name": "data"})
+    if len(items) > MAX_RECORDS_PER_CALL:
+        return sim._error("LIMIT_EXCEEDED_RECORDS", details={"limit": MAX_RECORDS_PER_CALL})
+    mandatory = MANDATORY_FIELDS.get(module_name)
+    results = []
+    for item in items:
+        if mandatory and not str(item.get(mandatory) or "").strip():
+            results.append(_record_error("MANDATORY_NOT_FOUND", "required field not found",
+                                         {"api_name": mandatory, "json_path": "$.data[%d].%s" % (len(results), mandatory)}))
+            continue
+        record_id = sim._new_record_id()
+        fields = {k: v for k, v in item.items() if k not in ("id", "Record_Image")}
+        now = _now_text()
+        fields.update(Created_Time=now, Modified_Time=now, Created_By=dict(API_USER), Modified_By=dict(API_USER))
+        sim._records[(module_name, record_id)] = {"photo": None, "image_id": None, "fields": fields}
+        results.append({"code": "SUCCESS", "details": {"Modified_Time": now, "Modified_By": dict(API_USER),
+                                                       "Created_Time": now, "id": record_id,
+                                                       "Created_By": dict(API_USER)},
+                        "message": "record added", "status": "success"})
+    return _data_answer(sim, results, 201)
+
+
+def delete(sim: t.Any, module_name: str, rest: str | None, query: dict[str, str]) -> t.Any:
+    """DELETE /bigin/{v}/{Module}?ids=1,2 or /bigin/{v}/{Module}/{id}: 200, one result per id (lock held).
+
+    An unknown id gets a per-record ``INVALID_DATA``; when nothing is deleted the answer is 400.
+    The record's photo goes with it.
+    """
+    if rest == "search":
+        return sim._error("INVALID_REQUEST_METHOD")
+    if rest is not None:
+        ids = [rest]
+    else:
+        raw = query.get("ids")
+        if raw is None or not raw.strip():
+            return sim._error("REQUIRED_PARAM_MISSING_DATA", details={"param_name": "ids"})
+        ids = [part.strip() for part in raw.split(",") if part.strip()]
+        if len(ids) > MAX_RECORDS_PER_CALL:
+            return sim._error("LIMIT_EXCEEDED_RECORDS", details={"limit": MAX_RECORDS_PER_CALL})
+    results = []
+    for record_id in ids:
+        if sim._records.pop((module_name, record_id), None) is None:
+            results.append(_record_error("INVALID_DATA", "the id given seems to be invalid", {"id": record_id}))
+        else:
+            results.append({"code": "SUCCESS", "details": {"id": record_id}, "message": "record deleted",
+                            "status": "success"})
+    return _data_answer(sim, results, 200)
+
+
 def _expiry_text() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() + PAGE_TOKEN_LIFETIME))
 
@@ -298,7 +419,9 @@ def _search(sim: t.Any, module_name: str, query: dict[str, str]) -> t.Any:
     page, start, err = _page_start(sim, query, per_page)
     if err:
         return err
-    matches = [(rid, rec) for rid, rec in _sorted(sim, module_name) if evaluate(tree, _view(module_name, rid, rec, None))]
+    equals = sim.profile["search_equals"]
+    matches = [(rid, rec) for rid, rec in _sorted(sim, module_name)
+               if evaluate(tree, _view(module_name, rid, rec, None), equals)]
     chunk = matches[start:start + per_page]
     if not chunk:
         return sim._empty()
@@ -314,12 +437,14 @@ class RecordsMixin:
     """Records, modules and the records/search API of the simulator."""
 
     _lock: threading.RLock
+    _error: t.Callable[..., t.Any]
 
     def _reset_records(self) -> None:
         self._records: dict[tuple[str, str], dict[str, t.Any]] = {}  # (module, id) -> {"photo", "image_id", "fields"}
         self._page_tokens: dict[str, dict[str, t.Any]] = {}  # listing page token -> {"binding", "offset", "expires_at"}
         self._disabled: set[str] = set()
         self._unsupported: set[str] = set(DEFAULT_UNSUPPORTED)
+        self._last_new_id = FIRST_NEW_ID - 1
 
     def add_record(self, module_name: str, record_id: t.Any, photo: bytes | None = None,
                    fields: dict[str, t.Any] | None = None) -> None:
@@ -362,3 +487,19 @@ class RecordsMixin:
     def _records_get(self, module_name: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
         """GET /bigin/{v}/{Module}[/{id}|/search] (routes.py calls it with the lock held)."""
         return handle(self, request["method"], module_name, rest, request["query"], request["token"])
+
+    def _records_create(self, module_name: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
+        """POST /bigin/{v}/{Module} (routes.py calls it with the lock held); POST to one record or search: 400."""
+        if rest is not None:
+            return self._error("INVALID_REQUEST_METHOD")
+        return create(self, module_name, request["body"])
+
+    def _records_delete(self, module_name: str, rest: str | None, request: dict[str, t.Any]) -> t.Any:
+        """DELETE /bigin/{v}/{Module}?ids=... or /bigin/{v}/{Module}/{id} (routes.py calls it with the lock held)."""
+        return delete(self, module_name, rest, request["query"])
+
+    def _new_record_id(self) -> str:
+        """A record id no record has (increasing, so new records list first: id desc)."""
+        taken = [int(rid) for (dummy_module, rid) in self._records if rid.isdigit()]
+        self._last_new_id = max(taken + [self._last_new_id]) + 1  # never reused, not even after a delete
+        return str(self._last_new_id)

@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl, urlsplit
 from .faults import CONTROL_PREFIX, FaultsMixin, sanitize_headers
 from .oauth import TOKEN_PATH, OAuthMixin, scope_allows
 from .photos import PHOTO_PATH_RE, PhotosMixin
+from .profiles import ProfilesMixin
 from .records import MODULES, RECORDS_PATH_RE, RecordsMixin
 from .responses import Response
 
@@ -47,11 +48,16 @@ ROUTES: tuple[Route, ...] = (
     Route("token", "POST", _exact(TOKEN_PATH), OAuthMixin._token_refresh),
     Route("control", "GET", _exact(CONTROL_PREFIX + "health"), FaultsMixin._control_health),
     Route("control", "GET", _exact(CONTROL_PREFIX + "state"), FaultsMixin._control_state),
+    Route("control", "GET", _exact(CONTROL_PREFIX + "profile"), ProfilesMixin._control_profile_get),
+    Route("control", "POST", _exact(CONTROL_PREFIX + "profile"), ProfilesMixin._control_profile_set),
     Route("api", "GET", PHOTO_PATH_RE, PhotosMixin._photo_get, "GET"),
     Route("api", "POST", PHOTO_PATH_RE, PhotosMixin._photo_upload, "POST"),
     Route("api", "DELETE", PHOTO_PATH_RE, PhotosMixin._photo_delete, "DELETE"),
-    # Records (list, one record, search) are read-only here; any other method: INVALID_REQUEST_METHOD after the scope check.
+    # Records: list, one record, search; insert (POST on the module) and delete (?ids= or one record).
+    # Any other method: INVALID_REQUEST_METHOD after the scope check.
     Route("api", "GET", RECORDS_PATH_RE, RecordsMixin._records_get, "GET"),
+    Route("api", "POST", RECORDS_PATH_RE, RecordsMixin._records_create, "POST"),
+    Route("api", "DELETE", RECORDS_PATH_RE, RecordsMixin._records_delete, "DELETE"),
 )
 
 

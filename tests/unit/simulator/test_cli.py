@@ -66,3 +66,34 @@ def test_standalone_lifetime() -> None:
     # The timeout fails the test if the simulator does not stop by itself.
     proc = subprocess.run([sys.executable, SCRIPT, "--lifetime", "0.3"], capture_output=True, timeout=20, check=False)
     assert proc.returncode == 0
+
+
+def test_standalone_profile_flags(tmp_path: t.Any) -> None:
+    port_file = tmp_path / "port"
+    proc = subprocess.Popen(
+        [sys.executable, SCRIPT, "--port", "0", "--port-file", str(port_file), "--demo", "--lifetime", "30",
+         "--no-photo-get", "404", "--token-throttle-status", "200", "--search-equals", "word"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while not port_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        url = "http://127.0.0.1:%d" % int(port_file.read_text())
+        profile = requests.get(url + "/_simulator/profile", timeout=10).json()["profile"]
+        assert profile == dict(bs.DEFAULT_PROFILE, no_photo_get="404", token_throttle_status="200", search_equals="word")
+        resp = requests.get(url + "/bigin/v2/Contacts/3000000038011/photo", headers=auth("demo-token"), timeout=10)
+        assert resp.status_code == 404 and resp.json()["code"] == "NOT_FOUND"
+        proc.send_signal(signal.SIGTERM)
+        proc.communicate(timeout=10)
+        assert proc.returncode == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
+def test_standalone_refuses_an_unknown_profile_value() -> None:
+    proc = subprocess.run([sys.executable, SCRIPT, "--lifetime", "0", "--marker-on-replace", "sometimes"],
+                          capture_output=True, text=True, timeout=20, check=False)
+    assert proc.returncode == 2 and "--marker-on-replace" in proc.stderr and "'new', 'same'" in proc.stderr

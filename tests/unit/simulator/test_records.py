@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Tests of the simulator's records area (tests/simulator/records.py): listing, one record, search.
+"""Tests of the simulator's records area (tests/simulator/records.py): listing, one record, search, insert, delete.
 
 ``Record_Image`` (``record_image``), the ``fields`` parameter, pages and page tokens,
 ``criteria`` of the search and the scopes of reading.  Every test runs on ``scoped_tokens``
@@ -180,3 +180,86 @@ def test_read_scope(sim: BiginSimulator) -> None:
     assert get(sim, "Contacts", token=READ_ONLY_TOKEN, fields="id").status_code == 200
     denied = get(sim, "Accounts", token=READ_ONLY_TOKEN, fields="id")
     assert denied.status_code == 401 and denied.json()["code"] == "OAUTH_SCOPE_MISMATCH"
+
+
+# ---------------------------------------------------------------------------
+# Insert and delete records (create, delete)
+# ---------------------------------------------------------------------------
+CREATE_TOKEN = "create-only"  # creates Contacts, reads nothing
+DELETE_TOKEN = "delete-only"
+
+
+def write(sim: BiginSimulator, method: str, path: str, token: str = SEARCH_TOKEN, **kwargs: t.Any) -> requests.Response:
+    return requests.request(method, sim.url + "/bigin/v2/" + path, headers=auth(token), timeout=10, **kwargs)
+
+
+def test_create_records(sim: BiginSimulator) -> None:
+    seed(sim, 1)
+    answer = write(sim, "POST", "Contacts", json={"data": [
+        {"Last_Name": "New One", "First_Name": "A", "Account_Name": {"id": "3000000040001"}},
+        {"Last_Name": "New Two"}]})
+    assert answer.status_code == 201, answer.text
+    results = answer.json()["data"]
+    assert [(r["code"], r["message"], r["status"]) for r in results] == [("SUCCESS", "record added", "success")] * 2
+    new_ids = [r["details"]["id"] for r in results]
+    assert len(set(new_ids)) == 2 and all(i.isdigit() and int(i) > BASE_ID for i in new_ids)
+    assert set(results[0]["details"]) == {"id", "Created_Time", "Modified_Time", "Created_By", "Modified_By"}
+    listed = get(sim, "Contacts", fields="Last_Name,First_Name,Record_Image").json()["data"]
+    assert [r["id"] for r in listed][:2] == sorted(new_ids, reverse=True)  # newest first (id desc)
+    one = get(sim, "Contacts/" + new_ids[0], fields="Last_Name,Account_Name,Record_Image").json()["data"][0]
+    assert one == {"Last_Name": "New One", "Account_Name": {"id": "3000000040001"}, "Record_Image": None, "id": new_ids[0]}
+    found = get(sim, "Contacts/search", criteria="(Last_Name:equals:New Two)").json()["data"]
+    assert [r["id"] for r in found] == [new_ids[1]]
+
+
+def test_create_refuses_bad_input(sim: BiginSimulator) -> None:
+    partial = write(sim, "POST", "Contacts", json={"data": [{"First_Name": "no last name"}, {"Last_Name": "ok"}]})
+    assert partial.status_code == 201
+    first, second = partial.json()["data"]
+    assert first["code"] == "MANDATORY_NOT_FOUND" and first["details"]["api_name"] == "Last_Name"
+    assert second["code"] == "SUCCESS"
+    none = write(sim, "POST", "Accounts", json={"data": [{"Last_Name": "not a company name"}]})
+    assert none.status_code == 400 and none.json()["data"][0]["details"]["api_name"] == "Account_Name"
+    assert write(sim, "POST", "Contacts", data=b"{not json").json()["code"] == "INVALID_DATA"
+    missing = write(sim, "POST", "Contacts", json={"records": []})
+    assert missing.status_code == 400 and missing.json()["details"] == {"param_name": "data"}
+    over = write(sim, "POST", "Contacts", json={"data": [{"Last_Name": str(i)} for i in range(101)]})
+    assert over.status_code == 400 and over.json()["code"] == "LIMIT_EXCEEDED"
+    assert write(sim, "POST", "Contacts/3000000100000", json={"data": [{"Last_Name": "x"}]}).json()["code"] == \
+        "INVALID_REQUEST_METHOD"
+
+
+def test_delete_records(sim: BiginSimulator) -> None:
+    ids = seed(sim, 4)  # ids[0] has a photo
+    answer = write(sim, "DELETE", "Contacts", params={"ids": "%s,%s,3000000999999" % (ids[0], ids[1])})
+    assert answer.status_code == 200
+    assert answer.json()["data"] == [
+        {"code": "SUCCESS", "details": {"id": ids[0]}, "message": "record deleted", "status": "success"},
+        {"code": "SUCCESS", "details": {"id": ids[1]}, "message": "record deleted", "status": "success"},
+        {"code": "INVALID_DATA", "details": {"id": "3000000999999"}, "message": "the id given seems to be invalid",
+         "status": "error"},
+    ]
+    assert not sim.has_record("Contacts", ids[0]) and sim.photo_count("Contacts") == 0
+    single = write(sim, "DELETE", "Contacts/" + ids[2])
+    assert single.status_code == 200 and single.json()["data"][0]["details"] == {"id": ids[2]}
+    again = write(sim, "DELETE", "Contacts/" + ids[2])
+    assert again.status_code == 400 and again.json()["data"][0]["code"] == "INVALID_DATA"
+    assert write(sim, "DELETE", "Contacts").json()["details"] == {"param_name": "ids"}
+    assert [r["id"] for r in get(sim, "Contacts", fields="id").json()["data"]] == [ids[3]]
+    # a deleted id is never given again
+    new_id = write(sim, "POST", "Contacts", json={"data": [{"Last_Name": "n"}]}).json()["data"][0]["details"]["id"]
+    write(sim, "DELETE", "Contacts/" + new_id)
+    assert write(sim, "POST", "Contacts", json={"data": [{"Last_Name": "n"}]}).json()["data"][0]["details"]["id"] != new_id
+
+
+def test_create_and_delete_scopes(sim: BiginSimulator) -> None:
+    sim.add_token(CREATE_TOKEN, scopes=("ZohoBigin.modules.contacts.CREATE",))
+    sim.add_token(DELETE_TOKEN, scopes=("ZohoBigin.modules.contacts.DELETE",))
+    created = write(sim, "POST", "Contacts", token=CREATE_TOKEN, json={"data": [{"Last_Name": "x"}]})
+    assert created.status_code == 201
+    record_id = created.json()["data"][0]["details"]["id"]
+    assert write(sim, "POST", "Accounts", token=CREATE_TOKEN, json={"data": [{"Account_Name": "x"}]}).json()["code"] == \
+        "OAUTH_SCOPE_MISMATCH"
+    assert write(sim, "DELETE", "Contacts/" + record_id, token=CREATE_TOKEN).json()["code"] == "OAUTH_SCOPE_MISMATCH"
+    assert write(sim, "DELETE", "Contacts", token=READ_ONLY_TOKEN, params={"ids": record_id}).status_code == 401
+    assert write(sim, "DELETE", "Contacts", token=DELETE_TOKEN, params={"ids": record_id}).status_code == 200
