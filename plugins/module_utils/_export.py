@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import tempfile
 import threading
 import typing as t
 
@@ -32,6 +31,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     hash_regular,
     read_regular,
     sync_directory,
+    write_file_atomically,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
     IMAGE_SIGNATURES,
@@ -103,22 +103,8 @@ def version_name(name: str) -> str:
 
 
 def write_atomically(directory: str, name: str, data: bytes) -> None:
-    """Write ``data`` as ``directory/name`` (0600): temporary file, fsync, rename, so no partial file is ever seen."""
-    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        os.replace(temp, os.path.join(directory, name))
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
-        raise
-    sync_directory(directory)  # the rename itself survives a crash only once the directory is synced
+    """Write ``data`` as ``directory/name`` (0600) through a temporary file the export recognises as its own."""
+    write_file_atomically(directory, name, data, TEMP_PREFIX, TEMP_SUFFIX)
 
 
 class ExportOutcome(Outcome):

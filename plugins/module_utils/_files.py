@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import stat
+import tempfile
 
 
 def sync_directory(directory: str) -> None:
@@ -100,3 +101,26 @@ def loose_permissions(path: str) -> bool:
         return bool(os.stat(path).st_mode & (stat.S_IWGRP | stat.S_IWOTH))
     except OSError:
         return False
+
+
+def write_file_atomically(directory: str, name: str, data: bytes, prefix: str = ".bigin-", suffix: str = ".tmp") -> None:
+    """Write ``data`` as ``directory/name`` (0600): temporary file, fsync, rename, so no partial file is ever seen.
+
+    The temporary file is named ``prefix...suffix`` in ``directory`` (a caller that scans the directory
+    can tell it apart) and removed when anything fails.
+    """
+    fd, temp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, os.path.join(directory, name))
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise
+    sync_directory(directory)  # the rename itself survives a crash only once the directory is synced

@@ -36,6 +36,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
+from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCopies
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 10000000
@@ -50,6 +51,16 @@ IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
     (b"GIF89a", "gif", "image/gif"),
     (b"BM", "bmp", "image/bmp"),
 )
+
+
+def no_photo_error(exc: BiginAPIError) -> bool:
+    """Whether an error answer to a photo GET means "this record has no photo".
+
+    Bigin's docs imply 204; the delete-image page answers a missing photo with 400 INVALID_DATA
+    "No such photo exists", and a 404 NOT_FOUND is what other Zoho APIs give for a missing resource.
+    Any other 404 (INVALID_URL_PATTERN: a wrong URL) or 400 stays an error.
+    """
+    return exc.matches("INVALID_DATA", "No such photo exists") or (exc.http_status == 404 and exc.code == "NOT_FOUND")
 
 
 def image_type(data: bytes) -> tuple[str, str] | None:
@@ -138,6 +149,8 @@ class PhotoState:
         self.size = size
         self.sha256 = sha256
         self.content_type = content_type
+        # True when Bigin holds a different image than the src uploaded (re-encoded): see PhotoService.upload.
+        self.reencoded = False
 
     @classmethod
     def of(cls, data: bytes, content_type: str | None = None) -> "PhotoState":
@@ -148,7 +161,14 @@ class PhotoState:
         for key in ("size", "sha256") + (("content_type",) if with_type else ()):
             if getattr(self, key) is not None:
                 result[key] = getattr(self, key)
+        if self.reencoded:
+            result["reencoded"] = True
         return result
+
+    def marked_reencoded(self) -> "PhotoState":
+        copy = PhotoState(self.present, self.size, self.sha256, self.content_type)
+        copy.reencoded = True
+        return copy
 
 
 ABSENT = PhotoState(False)
@@ -195,20 +215,33 @@ class Outcome(RecordResult):
 
 
 class PhotoService:
-    """The photo of records of one module: read, upload, delete, back up."""
+    """The photo of records of one module: read, upload, delete, back up.
 
-    def __init__(self, client: BiginClient, module_name: str):
+    ``stored``: the memory of what Bigin made of earlier uploads (see _stored.py); ``warn`` for what a
+    user should know of a record that did not fail.
+    """
+
+    def __init__(self, client: BiginClient, module_name: str, stored: StoredCopies | None = None,
+                 warn: t.Callable[[str], None] | None = None):
         self.client = client
         self.module_name = module_name
+        self.stored = stored
+        self.warn = warn or (lambda _msg: None)
 
     def _photo_path_and_label(self, record_id: str) -> tuple[str, str]:
         return "%s/%s/photo" % (self.module_name, record_id), "%s/%s" % (self.module_name, record_id)
 
     def fetch(self, record_id: str, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
         """Current photo of a record; its bytes when asked for (or when small)."""
-        result = self.client.request("GET", *self._photo_path_and_label(record_id),
-                                     read_limit=None if need_bytes else SMALL_BODY, max_body=MAX_PHOTO_BODY)
-        if result.status == 204:
+        try:
+            result = self.client.request("GET", *self._photo_path_and_label(record_id),
+                                         read_limit=None if need_bytes else SMALL_BODY, max_body=MAX_PHOTO_BODY)
+        except BiginAPIError as exc:
+            if no_photo_error(exc):
+                return ABSENT, None
+            raise
+        # 204 is what the status-codes page implies; an empty 200 says the same (see the assumptions page).
+        if result.status == 204 or (result.status == 200 and not result.body and result.complete):
             return ABSENT, None
         # Decided by the bytes: Zoho may label a photo image/jpg, application/octet-stream or nothing.
         content_type = (result.headers.get("Content-Type") or "").split(";")[0].strip() or None
@@ -239,6 +272,30 @@ class PhotoService:
     def upload(self, record_id: str, image: Image) -> None:
         self.client.request("POST", *self._photo_path_and_label(record_id), idempotent=False,
                             files={"file": (image.filename, image.data, image.content_type)})
+
+    def read_back(self, out: Outcome, image: Image) -> PhotoState:
+        """What Bigin holds after an upload (one GET): the proof it landed, and what a rerun compares with.
+
+        Bigin may keep a re-encoded copy: then the pair of hashes is remembered, so that a rerun with
+        the same src is ``ok``, and the user is told once per record.
+        """
+        stored, _data = self.fetch(out.record_id, need_bytes=True)
+        if not stored.present:
+            raise BiginAPIError(200, None, "the upload was accepted, but reading the photo back found none")
+        if stored.sha256 == image.state.sha256:
+            return stored
+        if self.stored is not None and stored.sha256 is not None:
+            self.stored.remember(out.label, image.state.sha256 or "", stored.sha256)
+        self.warn("%s: Bigin stores a different image than %s (SHA-256 %s, %s bytes, not %s): it re-encoded the "
+                  "upload; a rerun with the same src is ok" % (out.label, image.filename, stored.sha256, stored.size,
+                                                               image.state.sha256))
+        return stored.marked_reencoded()
+
+    def is_current(self, out: Outcome, image: Image, before: PhotoState) -> bool:
+        """Whether the record's photo is ``image``: the same bytes, or Bigin's copy of an earlier upload of it."""
+        if before.sha256 == image.state.sha256:
+            return True
+        return self.stored is not None and self.stored.is_copy_of(out.label, image.state.sha256 or "", before.sha256)
 
     def backup(self, record_id: str, photo_bytes: bytes, directory: str) -> str:
         """Save a photo about to be removed; the file is complete on disk before this returns."""
@@ -324,18 +381,19 @@ class PhotoService:
                        backup_dir: str | None) -> None:
         before, photo_bytes = self.current(out, need_bytes=force)
         out.before = before
-        if before.present and (not force or before.sha256 == image.state.sha256):
-            out.after = before
+        if before.present and (not force or self.is_current(out, image, before)):
+            out.after = before if not force or before.sha256 == image.state.sha256 else before.marked_reencoded()
             return
         if check_mode:
             out.changed, out.after = True, image.state
-            self.client.plan(1)  # the upload
+            self.client.plan(2)  # the upload and its read-back
             return
         if before.present and backup_dir and photo_bytes is not None:
             out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
         self.upload(out.record_id, image)
         # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does).
         out.changed, out.after = True, image.state
+        out.after = self.read_back(out, image)
 
     def read_photo(self, out: Outcome) -> None:
         """bigin_photo_info: record what the record's photo is (present, size, SHA-256, content type)."""

@@ -277,11 +277,13 @@ api_trace:
 
 import os
 
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import default_cache_dir
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService, check_backup_dir
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
+from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCopies
 
 
 class BiginPhoto(BiginModule):
@@ -311,7 +313,9 @@ class BiginPhoto(BiginModule):
         backup_dir = params["backup_dir"]
         if backup_dir:  # last: it may create the directory, which only valid input should do
             check_backup_dir(backup_dir, check_mode, self.module.warn)
-        service = PhotoService(self.client, self.module_name)
+        # Only for uploads: what Bigin made of earlier ones (a re-encoded copy is then no reason to upload again).
+        stored = StoredCopies(default_cache_dir(), self.client.api_domain, self.module.warn) if present else None
+        service = PhotoService(self.client, self.module_name, stored, self.module.warn)
         if self.selection is None:  # src a directory and no selection option: the records with a file there
             pages = iter([[RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]])  # type: ignore[union-attr]
         else:
@@ -327,7 +331,10 @@ class BiginPhoto(BiginModule):
         def settle(out: Outcome) -> bool:
             return service.settle_absent(out) if not present else service.settle_present(out, params["force"])
 
-        self.finish(self.process(pages, Outcome.for_ref, work, settle), Outcome.to_dict)
+        outcomes = self.process(pages, Outcome.for_ref, work, settle)
+        if stored is not None and not check_mode:
+            stored.save()
+        self.finish(outcomes, Outcome.to_dict)
 
 
 def main() -> None:
