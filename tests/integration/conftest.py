@@ -22,6 +22,7 @@ import yaml
 
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SEARCH_SCOPE, collections_path
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
+from tests.simulator.profiles import profile_params
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
 CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
@@ -34,6 +35,45 @@ RECORD_INFO = "zoho.bigin.bigin_record_info"
 # Record ids for tests that need a few; any test may add more of its own.
 C1, C2, C3, C4, C5, C6 = ("3000000038001", "3000000038002", "3000000038003", "3000000038004", "3000000038005",
                           "3000000038006")
+
+
+# -- behaviour profiles (issue 16) ----------------------------------------------------------------
+#
+# A test (or a whole file, with pytestmark) marked ``@pytest.mark.profiles("no_photo_get", ...)`` runs
+# under the default profile and under each other value of the switches it names, one at a time,
+# unchanged: what the collection does must not depend on what no Bigin source confirms. The variants
+# carry the ``profile_variant`` marker: ``-m "not profile_variant"`` leaves them out (make runs them
+# on one ansible-core leg only, see PROFILE_VARIANTS in the Makefile).
+
+
+def pytest_configure(config: t.Any) -> None:
+    config.addinivalue_line("markers", "profiles(*switches): run under each value of these simulator switches")
+    config.addinivalue_line("markers", "profile_variant: a run under a non-default simulator profile")
+
+
+def pytest_generate_tests(metafunc: t.Any) -> None:
+    switches = [name for marker in metafunc.definition.iter_markers("profiles") for name in marker.args]
+    if not switches or "sim" not in metafunc.fixturenames:
+        return
+    params = [param if param.id == "default" else pytest.param(*param.values, id=param.id,
+                                                               marks=pytest.mark.profile_variant)
+              for param in profile_params(*dict.fromkeys(switches))]
+    metafunc.parametrize("profile", params, indirect=True)
+
+
+@pytest.fixture
+def profile(request: t.Any) -> dict[str, str]:
+    """The simulator profile of the test (see pytest_generate_tests); the default without a marker."""
+    return dict(getattr(request, "param", {}) or {})
+
+
+@pytest.fixture
+def sim(profile: dict[str, str]) -> t.Iterator[BiginSimulator]:
+    """As tests/conftest.py's ``sim``, under the test's profile."""
+    with BiginSimulator(profile=profile) as simulator:
+        simulator.add_token(ACCESS_TOKEN)
+        simulator.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+        yield simulator
 
 
 # -- running playbooks -------------------------------------------------------------------------

@@ -19,8 +19,8 @@ Play = t.Callable[..., t.Any]
 SUMMARY_KEYS = {"selected", "changed", "unchanged", "failed", "skipped", "not_attempted"}
 
 
-def absent_all(**options: t.Any) -> dict[str, t.Any]:
-    return photo_task("absent", all_records=True, **options)
+def absent_all(name: str = "absent", **options: t.Any) -> dict[str, t.Any]:
+    return photo_task(name, all_records=True, **options)
 
 
 def by_kind(sim: BiginSimulator) -> collections.Counter:
