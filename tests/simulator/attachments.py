@@ -213,19 +213,19 @@ class AttachmentsMixin:
     def _attachments_get(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
         rec, attachment_id, err = self._attachment_target("GET", module_name, record_id, request)
         if rec is None:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         if attachment_id is not None:
             return self._attachment_download(rec, attachment_id)
         query = request["query"]
         fields, err = _fields_param(self, query, required=True)
         if err:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         per_page, err = _int_param(self, query, "per_page", MAX_PER_PAGE, 1, MAX_PER_PAGE)
         if err:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         page, err = _int_param(self, query, "page", 1, 1, None)
         if err:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         items = sorted(self._store(rec).values(), key=lambda att: int(att["id"]), reverse=True)  # newest first
         start = (t.cast(int, page) - 1) * t.cast(int, per_page)
         chunk = items[start:start + t.cast(int, per_page)]
@@ -256,7 +256,7 @@ class AttachmentsMixin:
     def _attachment_delete(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
         rec, attachment_id, err = self._attachment_target("DELETE", module_name, record_id, request)
         if rec is None:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         if attachment_id is None:  # DELETE on the list URL
             return self._error("INVALID_REQUEST_METHOD")
         if self._store(rec).pop(attachment_id, None) is None:
@@ -267,7 +267,7 @@ class AttachmentsMixin:
     def _attachment_upload(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:
         rec, attachment_id, err = self._attachment_target("POST", module_name, record_id, request)
         if rec is None:
-            return t.cast(Response, err)
+            return t.cast("Response", err)
         if attachment_id is not None:  # POST on one attachment
             return self._error("INVALID_REQUEST_METHOD")
         from .server import parse_multipart  # pylint: disable=import-outside-toplevel  # see the imports
