@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A local, strict simulator of the Zoho Bigin API (photos, records, search) and the Zoho OAuth token endpoint.
+"""A local, strict simulator of the Zoho Bigin API (photos, records, search, attachments) and the Zoho OAuth token endpoint.
 
 Standard library only.  Used in-process by the integration tests and the
 benchmark, and as a standalone process (``make demo``)::
@@ -12,6 +12,7 @@ re-exports the names tests import:
 
 * :mod:`~tests.simulator.photos`: sample images and ``/bigin/{v}/{Module}/{id}/photo``;
 * :mod:`~tests.simulator.records`: records, modules, listing and search;
+* :mod:`~tests.simulator.attachments`: record attachments and ``/bigin/{v}/{Module}/{id}/Attachments[/{attachment_id}]``;
 * :mod:`~tests.simulator.oauth`: tokens, clients, scopes, ``/oauth/v2/token``;
 * :mod:`~tests.simulator.profiles`: behaviour profiles (:data:`PROFILE_SWITCHES`, ``set_profile``, ``profile_params``);
 * :mod:`~tests.simulator.faults`: fault injection, chaos mode, request log, counters, ``/_simulator/``;
@@ -35,6 +36,7 @@ if __name__ == "__main__" and not __package__:
     sys.exit(_main())
 
 # pylint: disable=wrong-import-position
+from .attachments import ATTACHMENT_SCOPE_ALL, MAX_ATTACHMENT_BYTES, AttachmentsMixin  # noqa: E402
 from .cli import DEMO_ACCESS_TOKEN, DEMO_ACCOUNT, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_CONTACTS, DEMO_REFRESH_TOKEN, main, seed_demo  # noqa: E402
 from .faults import FaultsMixin  # noqa: E402
 from .oauth import SCOPE_ALL, TOKEN_ERRORS, OAuthMixin  # noqa: E402
@@ -54,6 +56,8 @@ __all__ = [
     "SEED_ERROR_KEYS",
     "TOKEN_ERRORS",
     "SCOPE_ALL",
+    "ATTACHMENT_SCOPE_ALL",
+    "MAX_ATTACHMENT_BYTES",
     "PNG_1x1",
     "PNG_RED",
     "PNG_BLUE",
@@ -75,8 +79,8 @@ __all__ = [
 ]
 
 
-class BiginSimulator(ServerMixin, RoutesMixin, OAuthMixin, RecordsMixin, PhotosMixin, FaultsMixin, ProfilesMixin,
-                     ResponsesMixin):
+class BiginSimulator(ServerMixin, RoutesMixin, OAuthMixin, RecordsMixin, PhotosMixin, AttachmentsMixin, FaultsMixin,
+                     ProfilesMixin, ResponsesMixin):
     """In-process Zoho Bigin API + OAuth token endpoint simulator."""
 
     def __init__(self, latency_ms: float = 0, max_concurrent: int | None = None, host: str = "127.0.0.1", port: int = 0,
@@ -104,6 +108,7 @@ class BiginSimulator(ServerMixin, RoutesMixin, OAuthMixin, RecordsMixin, PhotosM
             self._reset_oauth()
             self._reset_records()
             self._reset_photos()
+            self._reset_attachments()
             self._reset_faults()
 
     def reset(self) -> None:

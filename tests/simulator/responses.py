@@ -13,6 +13,7 @@ import threading
 import time
 import typing as t
 
+from . import attachments as attachments_api
 from . import records as records_api
 
 JSON_CTYPE = "application/json;charset=UTF-8"
@@ -41,6 +42,7 @@ ERRORS: dict[str, tuple[str, int, str]] = {
     "TOO_MANY_REQUESTS": ("TOO_MANY_REQUESTS", 429, "Too many requests"),
 }
 ERRORS.update(records_api.RECORD_ERRORS)
+ERRORS.update(attachments_api.ATTACHMENT_ERRORS)
 
 #: Keys of :data:`ERRORS` that are documented on the Delete Photo API page.
 SEED_ERROR_KEYS = (

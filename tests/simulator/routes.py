@@ -7,8 +7,9 @@ A request's kind comes from its path: ``/oauth/v2/token`` is "token", ``/_simula
 chaos, latency and the concurrency limit), then :data:`ROUTES` picks the handler.
 
 Order of the checks on an API URL: URL pattern (404) -> authentication (401) -> HTTP
-method (400) -> module (400) -> OAuth scope (401) -> the handler (photos: see
-:mod:`tests.simulator.photos`; records and search: :mod:`tests.simulator.records`).
+method (400) -> module (400) -> OAuth scope (401; a route may ask for a second scope besides the
+module's: ``Route.pair_scope``) -> the handler (photos: see :mod:`tests.simulator.photos`;
+records and search: :mod:`tests.simulator.records`; attachments: :mod:`tests.simulator.attachments`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import time
 import typing as t
 from urllib.parse import parse_qsl, urlsplit
 
+from .attachments import ATTACHMENTS_PATH_RE, AttachmentsMixin, attachment_scope_allows
 from .faults import CONTROL_PREFIX, FaultsMixin, sanitize_headers
 from .oauth import TOKEN_PATH, OAuthMixin, scope_allows
 from .photos import PHOTO_PATH_RE, PhotosMixin
@@ -35,6 +37,8 @@ class Route(t.NamedTuple):
     pattern: t.Pattern[str]
     handler: t.Callable[..., Response]  # an unbound method of BiginSimulator
     scope_op: str | None = None  # API routes: the operation the OAuth scope must allow (READ for GET...)
+    #: API routes whose scopes come in pairs: (scopes, method) -> whether the token holds the second one too.
+    pair_scope: t.Callable[[t.Iterable[str], str], bool] | None = None
 
 
 def _exact(path: str) -> t.Pattern[str]:
@@ -58,6 +62,10 @@ ROUTES: tuple[Route, ...] = (
     Route("api", "GET", RECORDS_PATH_RE, RecordsMixin._records_get, "GET"),
     Route("api", "POST", RECORDS_PATH_RE, RecordsMixin._records_create, "POST"),
     Route("api", "DELETE", RECORDS_PATH_RE, RecordsMixin._records_delete, "DELETE"),
+    # Attachments: the module's scope AND ZohoBigin.modules.attachments.{op}.
+    Route("api", "GET", ATTACHMENTS_PATH_RE, AttachmentsMixin._attachments_get, "GET", attachment_scope_allows),
+    Route("api", "POST", ATTACHMENTS_PATH_RE, AttachmentsMixin._attachment_upload, "POST", attachment_scope_allows),
+    Route("api", "DELETE", ATTACHMENTS_PATH_RE, AttachmentsMixin._attachment_delete, "DELETE", attachment_scope_allows),
 )
 
 
@@ -206,8 +214,12 @@ class RoutesMixin:
                 return self._error("INVALID_MODULE_UNSUPPORTED")
             if module_name not in MODULES or module_name in self._disabled:
                 return self._error("INVALID_MODULE")
-            # scope
-            if not scope_allows(tok["scopes"], module_name, (route or on_path[0]).scope_op or method):
+            # scope (one, or a pair)
+            scoped = route or on_path[0]
+            scope_op = scoped.scope_op or method
+            if not scope_allows(tok["scopes"], module_name, scope_op):
+                return self._error("OAUTH_SCOPE_MISMATCH")
+            if scoped.pair_scope is not None and not scoped.pair_scope(tok["scopes"], scope_op):
                 return self._error("OAUTH_SCOPE_MISMATCH")
             if route is None:
                 return self._error("INVALID_REQUEST_METHOD")

@@ -47,15 +47,15 @@ def parse_multipart(body: bytes, content_type: str | None) -> dict[str, tuple[by
         nxt = body.find(b"\r\n" + delim, start)
         if nxt < 0:
             break  # unterminated part: ignored
-        part = body[start:nxt]
-        if part.startswith(b"\r\n"):
-            raw_headers, content = b"", part[2:]
+        # Sliced straight from ``body``: one copy of a part's content (attachments reach 25 MB and more).
+        if body.startswith(b"\r\n", start, nxt):
+            raw_headers, content = b"", body[start + 2:nxt]
         else:
-            sep = part.find(b"\r\n\r\n")
+            sep = body.find(b"\r\n\r\n", start, nxt)
             if sep < 0:
-                raw_headers, content = part, b""
+                raw_headers, content = body[start:nxt], b""
             else:
-                raw_headers, content = part[:sep], part[sep + 4:]
+                raw_headers, content = body[start:sep], body[sep + 4:nxt]
         headers = header_parser.parsebytes(raw_headers + b"\r\n\r\n")
         disp = headers.get("Content-Disposition")
         if disp is not None:
