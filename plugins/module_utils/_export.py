@@ -181,8 +181,10 @@ class ExportService:
     """Brings ``dest`` in step with the selected records' photos, touching only the files it wrote."""
 
     def __init__(self, client: BiginClient, dest: str, prune: bool, check_mode: bool,
-                 warn: t.Callable[[str], None], keep_versions: int = 1):
+                 warn: t.Callable[[str], None], keep_versions: int = 1, verify: bool = False):
         self.client = client
+        # Download even a photo whose marker is unchanged (a replacement may keep Record_Image).
+        self.verify = verify
         self.dest = dest
         self.prune = prune
         self.check_mode = check_mode
@@ -258,7 +260,7 @@ class ExportService:
         if ref.listed and not ref.photo_marker:
             self._no_photo(out, own, foreign, entry, key)
             return
-        if ref.listed and own is not None and entry.get("record_image") == ref.photo_marker:
+        if ref.listed and own is not None and entry.get("record_image") == ref.photo_marker and not self.verify:
             out.present, out.after = True, before
             return
 

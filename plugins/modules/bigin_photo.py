@@ -86,6 +86,14 @@ notes:
     photo. V(absent) sends a DELETE only where there is one, and a GET first only for O(backup_dir) or diff
     mode; V(present) with O(force=false) sends a POST only where there is none and no GET; with O(force=true),
     a GET only where there is a photo.
+  - After an upload the photo is read back once (one GET): it proves the upload landed, and RV(records[].after)
+    reports what Bigin holds. Bigin's docs do not say it stores the bytes it is given; when it keeps a different
+    image, the pair "O(src)'s SHA-256, the stored SHA-256" is remembered for the record in a 0600 file beside the
+    token cache (C($XDG_CACHE_HOME/zoho.bigin/stored-uploads.json)), so the same task run again from the same
+    controller is V(ok) without an upload. Without that file (another controller, a cleared cache) one upload more
+    is sent, never a wrong V(ok).
+  - A photo GET that answers 204, an empty 200, 404 C(NOT_FOUND) or 400 C(INVALID_DATA) "No such photo exists"
+    means "no photo" (Bigin's docs imply the first; the others are what it might send instead).
   - A task with several records works on all of them even when some fail, then fails if any failed.
     After an error that cannot depend on the record (a rejected token, a missing OAuth scope, an unknown module),
     the records not yet started are not attempted. Per-record refusals (no permission on the record, a locked
@@ -206,10 +214,14 @@ records:
       returned: when the record was read
       sample: {"present": true, "size": 2048, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
     after:
-      description: The photo after the task (in check mode, what it would be).
+      description:
+        - The photo after the task (in check mode, what it would be). After an upload, what Bigin holds, read back
+          with one GET.
+        - C(reencoded) is V(true) when Bigin holds a different image than O(src) (it re-encoded the upload); a
+          warning says so, and a rerun with the same O(src) is V(ok) (see the notes).
       type: dict
       returned: when the record was read
-      sample: {"present": false}
+      sample: {"present": true, "size": 5123, "sha256": "9f2c...", "reencoded": true}
     backup_file:
       description: Path of the backup of the photo that was deleted or replaced.
       type: str

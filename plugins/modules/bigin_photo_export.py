@@ -60,6 +60,16 @@ options:
     type: int
     default: 1
     version_added: 1.1.0
+  verify:
+    description:
+      - With V(false), a listed record whose C(Record_Image) marker is the one the manifest recorded is taken as
+        unchanged: its photo is not downloaded (one listing request per 200 records, nothing more).
+      - With V(true), every listed photo is downloaded and its file rewritten when its SHA-256 differs from the
+        manifest's. Bigin's docs do not say that C(Record_Image) changes when a photo is replaced; a scheduled full
+        check (weekly, say) with V(true) catches a replacement that kept the marker. It costs one GET per photo.
+    type: bool
+    default: false
+    version_added: 1.1.0
 notes:
   - A record whose photo cannot be read keeps its file as it was. A task with several records works on all of them
     even when some fail, then fails if any failed; the manifest still records the ones that succeeded.
@@ -76,6 +86,32 @@ EXAMPLES = r"""
     module: Contacts
     all_records: true
     dest: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+
+- name: Size tonight's export before running it (check mode sends only the listing and reads)
+  zoho.bigin.bigin_photo_export:
+    module: Contacts
+    all_records: true
+    dest: /var/backups/bigin-photos
+    access_token: "{{ bigin_access_token }}"
+  check_mode: true
+  register: plan
+
+- name: Run it only when it fits in what is left of today's API credits
+  zoho.bigin.bigin_photo_export:
+    module: Contacts
+    all_records: true
+    dest: /var/backups/bigin-photos
+    max_api_calls: 4000
+    access_token: "{{ bigin_access_token }}"
+  when: plan.api_calls_estimate <= 4000
+
+- name: Weekly, download every photo to catch replacements that kept their Record_Image marker
+  zoho.bigin.bigin_photo_export:
+    module: Contacts
+    all_records: true
+    dest: /var/backups/bigin-photos
+    verify: true
     access_token: "{{ bigin_access_token }}"
 
 - name: Back up the photos of these contacts
@@ -212,6 +248,7 @@ class BiginPhotoExport(BiginModule):
         "dest": {"type": "path", "required": True},
         "prune": {"type": "bool", "default": False},
         "keep_versions": {"type": "int", "default": 1},
+        "verify": {"type": "bool", "default": False},
     }
 
     def run(self) -> None:
@@ -222,7 +259,7 @@ class BiginPhotoExport(BiginModule):
                              % (params["keep_versions"], MAX_KEEP_VERSIONS))
         check_dest(params["dest"], check_mode, self.module.warn)
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
-                                keep_versions=params["keep_versions"])
+                                keep_versions=params["keep_versions"], verify=params["verify"])
         outcomes = self.process(self.selected_pages(), ExportOutcome, service.export)
         service.warn_left_alone()
         try:

@@ -22,6 +22,7 @@ import yaml
 
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, SEARCH_SCOPE, collections_path
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
+from tests.simulator.photos import reencode
 from tests.simulator.profiles import profile_params
 
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
@@ -59,6 +60,11 @@ def pytest_generate_tests(metafunc: t.Any) -> None:
                                                                marks=pytest.mark.profile_variant)
               for param in profile_params(*dict.fromkeys(switches))]
     metafunc.parametrize("profile", params, indirect=True)
+
+
+def as_stored(profile: dict[str, str], data: bytes) -> bytes:
+    """The bytes the simulator holds after an upload of ``data`` under ``profile``."""
+    return reencode(data) if profile.get("upload_storage") == "reencoded" else data
 
 
 @pytest.fixture

@@ -219,8 +219,7 @@ def test_backups_of_photos_with_any_content_type(sim: BiginSimulator, play: t.An
 @pytest.mark.parametrize("body, content_type", [
     (b'{"code": "INTERNAL_ERROR", "status": "error"}' + b" " * BIG, "application/octet-stream"),
     (b"<html><body>Sign in</body></html>" + b" " * BIG, "image/jpeg"),
-    (b"", "image/png"),
-], ids=["json", "html-labelled-image", "empty"])
+], ids=["json", "html-labelled-image"])
 def test_a_body_that_is_not_an_image_stops_that_record(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
                                                        body: bytes, content_type: str) -> None:
     sim.add_record("Contacts", TYPED_IDS[0], photo=PNG_RED)
@@ -236,6 +235,16 @@ def test_a_body_that_is_not_an_image_stops_that_record(sim: BiginSimulator, play
         if backup:
             assert os.listdir(backup) == []
         sim.inject_response(200, body=body, headers={"Content-Type": content_type}, method="GET")
+
+
+def test_an_empty_200_is_no_photo_and_nothing_is_deleted(sim: BiginSimulator, play: t.Any) -> None:
+    # One of the four forms of "no photo" (issue 16): absent is ok and unchanged, and sends no DELETE.
+    sim.add_record("Contacts", TYPED_IDS[0], photo=PNG_RED)
+    sim.inject_response(200, body=b"", headers={"Content-Type": "image/png"}, method="GET")
+    task = play([photo_task("delete", TYPED_IDS[0])]).task()
+    assert task["_status"] == "ok" and task["changed"] is False
+    assert task["records"][0]["before"] == {"present": False}
+    assert sim.api_requests("DELETE") == [] and sim.photo("Contacts", TYPED_IDS[0]) == PNG_RED
 
 
 # -- backups before a photo is removed ---------------------------------------------------------

@@ -220,7 +220,7 @@ def test_a_controller_directory_is_not_copied_to_a_remote_host(sim: BiginSimulat
     assert restored["_status"] == "ok" and restored["changed"] is True, result.output
     assert sim.photo("Contacts", C1) == PNG_GREEN
     assert [(e["method"], e["path"]) for e in sim.api_requests()] == [
-        ("GET", photo_path(C1)), ("POST", photo_path(C1))]
+        ("GET", photo_path(C1)), ("POST", photo_path(C1)), ("GET", photo_path(C1))]  # the last reads it back
 
 
 def test_a_controller_directory_restores_on_the_controller(sim: BiginSimulator, project: Project) -> None:
