@@ -487,6 +487,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--select-photo-pct", type=float, default=5.0, help="share of them with a photo")
     parser.add_argument("--export-records", type=int, default=10000,
                         help="records of the export rows (bench_export.py, same photo share; 0: skip)")
+    parser.add_argument("--scale-records", type=int, default=100000,
+                        help="records of the largest scale row (bench_scale.py, 0 ms; 0: skip)")
     args = parser.parse_args(argv)
     if args.records < 2 or args.concurrency_limit < 1:
         parser.error("--records must be >= 2 and --concurrency-limit >= 1")
@@ -560,6 +562,12 @@ def main(argv: list[str] | None = None) -> int:
         _startup, export, export_goals = measure_export(args.export_records, args.select_photo_pct, args.latency_ms,
                                                         limit, startup, args.verbose)
         goals += export_goals
+    scale: list[dict[str, t.Any]] = []
+    if args.scale_records:  # issue 17: 100,000 records, the listing and the work overlapping, time per record
+        from benchmarks.bench_scale import measure_all as measure_scale
+        _startup, scale, scale_goals = measure_scale(args.scale_records, args.select_photo_pct, args.select_records,
+                                                     2000, startup, args.verbose)
+        goals += scale_goals
 
     print()
     table = print_table(rows)
@@ -591,6 +599,8 @@ def main(argv: list[str] | None = None) -> int:
         "targets": goals,
         "selection": selection,
         "export": export,
+        "scale": scale,
+        "load_average": os.getloadavg(),
         "table": table,
     }
     json_path = os.path.join(args.output, "latest.json")
@@ -603,7 +613,10 @@ def main(argv: list[str] | None = None) -> int:
     print("\nWrote %s and %s" % (os.path.relpath(json_path), os.path.relpath(png_path)))
     select_failed = [r for r in selection if r.get("rc", 0) or r.get("photos_left")]
     from benchmarks.bench_export import failed as export_failed
-    if failures or select_failed or export_failed(export):
+    scale_failed = [row for row in scale if row.get("rc")]
+    for row in scale_failed:
+        print("FAILED: scale row %s (rc %d)" % (row["key"], row["rc"]))
+    if failures or select_failed or export_failed(export) or scale_failed:
         for r in failures:
             print("FAILED: %s (rc %d, %d photos left)" % (r.scenario.label, r.rc, r.photos_left))
         for row in select_failed:

@@ -27,7 +27,12 @@ options:
       - The records that match a Bigin search criteria expression, such as V((Email:ends_with:old.example\)) or
         V(((Last_Name:starts_with:Old\)and(Email:equals:a@b.c\))). Operators include C(equals), C(not_equal),
         C(starts_with) and C(in) (comma-separated values); conditions are joined with C(and) or C(or) in parentheses.
-      - Checked before any request (non-empty, balanced parentheses, no control characters); Bigin checks the rest.
+      - Checked before any request (non-empty, balanced parentheses, no control characters, at most 10 conditions,
+        C(and) and C(or) not mixed without parentheses, operators C(equals), C(not_equal), C(starts_with),
+        C(ends_with), C(in)); values may carry Bigin's backslash escapes C(\\(), C(\\\)) and C(\\,).
+      - Each record the search returns is checked against the criteria as written (C(equals) is the whole value,
+        case-insensitive; Bigin's own C(equals) may also match words inside a value). A record that does not match
+        is left alone and reported with C(skipped) and C(skip_reason) in RV(records) and counted in RV(summary).
       - Bigin's search reaches at most 2,000 records. When more match, the task fails before acting on any record;
         use narrower criteria or O(all_records).
       - Needs the OAuth scope C(ZohoSearch.securesearch.READ) besides the module's C(READ) scope.

@@ -86,7 +86,7 @@ notes:
     photo. V(absent) sends a DELETE only where there is one, and a GET first only for O(backup_dir) or diff
     mode; V(present) with O(force=false) sends a POST only where there is none and no GET; with O(force=true),
     a GET only where there is a photo.
-  - After an upload the photo is read back once (one GET): it proves the upload landed, and RV(records[].after)
+  - After an upload the photo is read back once (one GET), which proves the upload landed; RV(records[].after)
     reports what Bigin holds. Bigin's docs do not say it stores the bytes it is given; when it keeps a different
     image, the pair "O(src)'s SHA-256, the stored SHA-256" is remembered for the record in a 0600 file beside the
     token cache (C($XDG_CACHE_HOME/zoho.bigin/stored-uploads.json)), so the same task run again from the same
@@ -227,6 +227,18 @@ records:
       type: str
       returned: when O(backup_dir) is set and a photo was deleted or replaced
       sample: /var/backups/bigin-photos/Contacts-3000000038009-20261126T120000123456Z.png
+    skipped:
+      description: V(true) for a record the search returned that does not match O(criteria) exactly; it was left alone.
+      type: bool
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: true
+    skip_reason:
+      description: Why the record was skipped.
+      type: str
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: not an exact match of the criteria
     error:
       description:
         - Why this record failed. C(code), C(http_status), C(message) (as the API gave it),

@@ -176,6 +176,18 @@ records:
     changed:
       description: Whether this record's file was (or in check mode would be) written or removed.
       type: bool
+    skipped:
+      description: V(true) for a record the search returned that does not match O(criteria) exactly; it was left alone.
+      type: bool
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: true
+    skip_reason:
+      description: Why the record was skipped.
+      type: str
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: not an exact match of the criteria
     error:
       description: Why this record failed; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
       type: dict

@@ -85,6 +85,18 @@ records:
       description: The photo's content type, as the API gave it (by the image's bytes when the API gave none).
       type: str
       returned: when the record has a photo
+    skipped:
+      description: V(true) for a record the search returned that does not match O(criteria) exactly; it was left alone.
+      type: bool
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: true
+    skip_reason:
+      description: Why the record was skipped.
+      type: str
+      returned: when the record was skipped
+      version_added: 1.1.0
+      sample: not an exact match of the criteria
     error:
       description: Why this record could not be read; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
       type: dict

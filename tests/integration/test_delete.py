@@ -23,6 +23,9 @@ from tests.conftest import sha
 from tests.integration.conftest import C1, C2, C3, C4, PHOTO, methods, photo_path, photo_task, request_log, write_file
 from tests.simulator.bigin_simulator import JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 
+# These behaviours must not depend on what no Bigin source confirms (see tests/integration/conftest.py).
+pytestmark = pytest.mark.profiles("no_photo_get")
+
 
 def absent(record_id: t.Any, name: str = "delete", **extra: t.Any) -> dict[str, t.Any]:
     """A delete whose failure stops the play (these tests expect every task to succeed)."""

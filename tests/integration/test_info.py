@@ -16,6 +16,9 @@ from tests.conftest import sha
 from tests.integration.conftest import C1, C2, C3, C4, INFO, RECORD_INFO, info_task, photo_path, seed_records
 from tests.simulator.bigin_simulator import GIF_MIN, JPEG_MIN, PNG_RED, BiginSimulator
 
+# These behaviours must not depend on what no Bigin source confirms (see tests/integration/conftest.py).
+pytestmark = pytest.mark.profiles("no_photo_get")
+
 A1 = "3000000040001"
 UNKNOWN = "3999999999999"
 # A photo larger than what is read when only presence matters: its facts still come from all its bytes.

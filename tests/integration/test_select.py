@@ -23,6 +23,9 @@ from tests.conftest import assert_no_secrets
 from tests.integration.conftest import INFO, PHOTO, photo_task, seed_records
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 
+# These behaviours must not depend on what no Bigin source confirms (see tests/integration/conftest.py).
+pytestmark = pytest.mark.profiles("search_equals")
+
 PHOTO_PATH = re.compile(r"^/bigin/v2/(\w+)/([0-9]+)/photo$")
 Play = t.Callable[..., t.Any]
 
