@@ -63,7 +63,7 @@ options:
   verify:
     description:
       - With V(false), a listed record whose C(Record_Image) marker is the one the manifest recorded is taken as
-        unchanged: its photo is not downloaded (one listing request per 200 records, nothing more).
+        unchanged, and its photo is not downloaded (one listing request per 200 records, nothing more).
       - With V(true), every listed photo is downloaded and its file rewritten when its SHA-256 differs from the
         manifest's. Bigin's docs do not say that C(Record_Image) changes when a photo is replaced; a scheduled full
         check (weekly, say) with V(true) catches a replacement that kept the marker. It costs one GET per photo.

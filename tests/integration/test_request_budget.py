@@ -138,7 +138,7 @@ def test_retries_and_a_token_refresh_are_counted_exactly(sim: BiginSimulator, pl
     assert first["api_calls"] == {"total": 8, "by_method": {"GET": 5, "POST": 0, "DELETE": 3}, "token_refreshes": 2}
     # Second task: the cached token; GET to compare, the upload, the GET that reads it back.
     assert second["api_calls"] == {"total": 3, "by_method": {"GET": 2, "POST": 1, "DELETE": 0}, "token_refreshes": 0}
-    both = {"total": 10, "by_method": {"GET": 6, "POST": 1, "DELETE": 3}, "token_refreshes": 2}
+    both = {"total": 11, "by_method": {"GET": 7, "POST": 1, "DELETE": 3}, "token_refreshes": 2}
     assert logged_calls(sim) == both
     assert "api_trace" not in first  # only at -vvv
 

@@ -408,6 +408,10 @@ def test_transport_failure_of_the_refresh_is_sticky_too() -> None:
     (400, b'{"error": "Access Denied", "error_description": "You have made too many requests continuously. '
           b'Please try again after some time.", "status": "failure"}',
      "Token refresh failed: Access Denied: the token-generation limit was reached"),
+    # Reported for the real accounts server: the same answer with HTTP 200 (token_throttle_status, issue 16).
+    (200, b'{"error": "Access Denied", "error_description": "You have made too many requests continuously. '
+          b'Please try again after some time.", "status": "failure"}',
+     "Token refresh failed: Access Denied: the token-generation limit was reached"),
     (200, b'{"token_type": "Bearer"}', "Token refresh failed: no access_token in the answer (HTTP 200)"),
     (200, b'{"access_token": 12}', "Token refresh failed: no access_token in the answer (HTTP 200)"),
     (502, b"<html><body>Bad Gateway</body></html>",
