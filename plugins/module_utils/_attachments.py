@@ -76,8 +76,8 @@ def check_name(value: t.Any, option: str = "name", upload: bool = True) -> str:
     if len(value) > MAX_NAME_CHARS:
         raise InputError("%s: %s is longer than %d characters" % (option, excerpt(value, quote=True), MAX_NAME_CHARS))
     if re.search(r"[\x00-\x1f\x7f]", value) or (upload and re.search(r"[/\\]", value)):
-        raise InputError("%s: %s contains a control character%s" % (option, excerpt(value, quote=True),
-                                                                   " or a path separator (/ or \\)" if upload else ""))
+        separator = " or a path separator (/ or \\)" if upload else ""
+        raise InputError("%s: %s contains a control character%s" % (option, excerpt(value, quote=True), separator))
     return value
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import math
-import os
 import random
 import secrets
 import socket
@@ -708,7 +707,6 @@ class BiginClient:
                                            operation_scope(method, parts[0], search))
             error.maybe_applied_before = maybe_applied
             raise error
-
 
     def download(self, path: str, label: str, sink: BodySink, params: t.Mapping[str, str] | None = None) -> HTTPResult:
         """GET ``path`` with its 2xx body streamed into ``sink`` (retried like any read: the sink starts again)."""

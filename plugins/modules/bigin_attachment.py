@@ -35,7 +35,7 @@ options:
     description:
       - Path of the file to upload. Required with O(state=present); ignored with O(state=absent).
       - With O(remote_src=false) (the default), a path on the Ansible controller, found as M(ansible.builtin.copy)
-        finds its O(ansible.builtin.copy#module:src): in a role, first the role's C(files/) directory, then the
+        finds its O(ansible.builtin.copy#module:src). In a role, first the role's C(files/) directory, then the
         role's directory and its C(tasks/) directory; last the playbook directory's C(files/) and the playbook
         directory itself. An absolute path is used as given. A path found nowhere fails the task, naming every
         place searched, before any request is sent. When the task runs on another host than the controller, the
@@ -64,7 +64,7 @@ options:
         never kept.
       - With V(false), a record that has an attachment named O(name) keeps it, whatever its content; nothing is
         downloaded.
-      - Either way, an upload adds an attachment: older attachments of the same name are kept (names are not unique
+      - Either way, an upload adds an attachment, and older attachments of the same name are kept (names are not unique
         in Bigin). Delete them first with O(state=absent) to replace them.
     type: bool
     default: true
@@ -79,9 +79,9 @@ options:
       - With O(state=absent), each file attachment about to be deleted is first downloaded into this directory, as
         C({Module}-{record_id}-{attachment_id}-{file_name}) (the file name without path separators, control
         characters or leading dots), complete on disk before the delete is sent. The paths are returned in
-        RV(records[].backup_files). A link attachment has no file: it is deleted without a backup.
-      - An existing file of that name is never replaced: one with the same content (a backup an earlier run made)
-        is kept; another fails the record, which is then left untouched. If the backup cannot be written, the
+        RV(records[].backup_files). A link attachment has no file, and is deleted without a backup.
+      - An existing file of that name is never replaced. One with the same content (a backup an earlier run made)
+        is kept, and another fails the record, which is then left untouched. If the backup cannot be written, the
         attachment is left in place and the record reported as failed.
       - The directory is created (mode 0700) if it does not exist. Ignored with O(state=present).
     type: path

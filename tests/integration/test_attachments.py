@@ -171,7 +171,7 @@ def test_backups_are_complete_before_each_delete(att_sim: BiginSimulator, tmp_pa
 
 
 def test_a_failed_backup_leaves_the_attachment(att_sim: BiginSimulator, tmp_path: t.Any,
-                                              play: t.Callable[..., PlayResult]) -> None:
+                                               play: t.Callable[..., PlayResult]) -> None:
     att_id = att_sim.add_attachment("Contacts", C1, "a.pdf", PDF)
     backups = tmp_path / "backups"
     backups.mkdir(mode=0o700)
@@ -189,7 +189,7 @@ def test_a_failed_backup_leaves_the_attachment(att_sim: BiginSimulator, tmp_path
 # -- force false, input errors, the upload limit, the request budget ---------------------------------------
 
 def test_force_false_budget_and_input_errors(att_sim: BiginSimulator, files: t.Any, tmp_path: t.Any,
-                                            play: t.Callable[..., PlayResult]) -> None:
+                                             play: t.Callable[..., PlayResult]) -> None:
     att_sim.add_attachment("Contacts", C1, "contract.pdf", PDF_OLD)
     att_sim.add_attachment("Contacts", C2, "contract.pdf", PDF_OLD + b"other size")
     att_sim.add_attachment("Contacts", C2, "unrelated.pdf", PDF)
@@ -324,3 +324,21 @@ def test_25_mb_streamed_with_bounded_memory(att_sim: BiginSimulator, tmp_path: t
     assert upload_peak - baseline < 15, record
     assert checksum_peak - baseline < 15, record
     assert upload_peak < 100 and checksum_peak < 100, record
+
+
+# -- documentation ----------------------------------------------------------------------------------
+
+def test_ansible_doc_renders_both_modules_with_the_fragments() -> None:
+    from tests.integration.test_docs import CONNECTION_OPTIONS, ansible_doc  # pylint: disable=import-outside-toplevel
+
+    proc = ansible_doc("--json", ATTACHMENT, ATTACHMENT_INFO)
+    assert proc.returncode == 0, proc.stderr
+    docs = json.loads(proc.stdout)
+    for name, own in ((ATTACHMENT, {"src", "name", "state", "force", "all_attachments", "backup_dir", "remote_src", "report"}),
+                      (ATTACHMENT_INFO, {"checksum", "report"})):
+        doc = docs[name]["doc"]
+        assert CONNECTION_OPTIONS | {"module", "record_id", "criteria", "all_records", "concurrency"} | own <= set(doc["options"])
+        assert doc["attributes"]["check_mode"]["support"] == "full"
+        assert doc["attributes"]["action_group"]["membership"] == ["zoho.bigin.all"]
+        assert {"records", "summary", "api_calls"} <= set(docs[name]["return"])
+    assert docs[ATTACHMENT]["doc"]["attributes"]["diff_mode"]["support"] == "full"

@@ -129,8 +129,8 @@ def test_source_is_hashed_and_named(src: Source) -> None:
 
 @pytest.mark.parametrize("make, message", [
     (lambda p: None, "does not exist or is not a file"),
-    (lambda p: os.mkdir(p), "does not exist or is not a file"),
-    (lambda p: os.mkfifo(p), "does not exist or is not a file"),
+    (os.mkdir, "does not exist or is not a file"),
+    (os.mkfifo, "does not exist or is not a file"),
 ])
 def test_source_that_is_not_a_file(tmp_path: t.Any, make: t.Any, message: str) -> None:
     path = str(tmp_path / "x")
@@ -250,7 +250,7 @@ def test_present_check_mode_plans_the_upload(wire: t.Callable[..., Wire], att_si
 
 
 def test_present_on_a_locked_record_fails_with_the_api_error(wire: t.Callable[..., Wire], att_sim: BiginSimulator,
-                                                            src: Source) -> None:
+                                                             src: Source) -> None:
     att_sim.lock_record("Contacts", RECORD)
     _w, svc = service(wire, state="present", source=src)
     with pytest.raises(BiginAPIError) as info:
