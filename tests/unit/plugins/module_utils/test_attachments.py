@@ -384,3 +384,34 @@ def test_info_module_in_process(run: t.Callable[..., t.Any], att_sim: BiginSimul
     assert [len(r["attachments"]) for r in result["records"]] == [0, 1]
     assert result["records"][1]["attachments"][0]["sha256"] == sha(b"hello")
     assert result["api_calls"]["total"] == 3
+
+
+def test_delete_scope_mismatch_names_the_delete_scopes(wire: t.Callable[..., Wire], contacts: BiginSimulator) -> None:
+    contacts.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", "ZohoBigin.modules.attachments.READ"))
+    a = contacts.add_attachment("Contacts", RECORD, "a.pdf", PDF)
+    _w, svc = service(wire, state="absent", name="a.pdf")
+    out = AttachmentOutcome("Contacts", RECORD)
+    with pytest.raises(BiginAPIError) as info:
+        svc.work(out)
+    assert "ZohoBigin.modules.attachments.DELETE" in str(info.value) and "ZohoBigin.modules.contacts.DELETE" in str(info.value)
+    assert out.before is not None and [att.id for att in out.before] == [a] and not out.changed
+    assert len(contacts.attachments("Contacts", RECORD)) == 1
+
+
+def test_an_error_object_in_a_200_download_is_an_error(wire: t.Callable[..., Wire], att_sim: BiginSimulator) -> None:
+    a = att_sim.add_attachment("Contacts", RECORD, "a.pdf", PDF)
+    att_sim.inject_response(200, b'{"code": "NO_PERMISSION", "details": {}, "message": "permission denied", "status": "error"}',
+                            headers={"Content-Type": "application/json"}, method="GET", path_contains="/Attachments/")
+    _w, svc = service(wire)
+    with pytest.raises(BiginAPIError) as info:
+        svc.download(RECORD, Attachment(a, "a.pdf", len(PDF)))
+    assert info.value.code == "NO_PERMISSION"
+
+
+def test_a_json_file_is_a_file(wire: t.Callable[..., Wire], att_sim: BiginSimulator) -> None:
+    data = b'{"code": "SUCCESS", "note": "a JSON file someone attached"}'
+    a = att_sim.add_attachment("Contacts", RECORD, "data.json", data)  # answered with Content-Disposition: attachment
+    _w, svc = service(wire)
+    att = Attachment(a, "data.json", len(data))
+    svc.download(RECORD, att)
+    assert att.sha256 == sha(data)
