@@ -8,8 +8,10 @@ This file is private to the collection: its API may change without notice.
 from __future__ import annotations
 
 import email.utils
+import hashlib
 import math
 import random
+import secrets
 import socket
 import threading
 import time
@@ -368,7 +370,7 @@ class Transport:
 
     def send(self, method: str, url: str, label: str, idempotent: bool,
              read_limit: int | None = None, token_request: bool = False, max_body: int = MAX_JSON_BODY,
-             **kwargs: t.Any) -> HTTPResult:
+             sink: BodySink | None = None, upload: MultipartFile | None = None, **kwargs: t.Any) -> HTTPResult:
         """Send a request, retrying what is safe to retry; ``timeout`` bounds each whole attempt.
 
         ``read_limit`` bounds how much of a 2xx body is read: a longer body is read only up to
@@ -377,7 +379,13 @@ class Transport:
         an error (not retried); of an error answer only the first MAX_ERROR_BODY bytes are read.
         Error answers are returned too; the caller decides what they mean.
         ``token_request`` counts the request as a token refresh rather than an API call.
+        ``sink``: a 2xx body goes there in chunks (size cap, SHA-256) instead of into memory; the
+        result's ``body`` is then empty. ``upload``: the request body, streamed from its file (see
+        MultipartFile); pass ``idempotent=False`` with it.
         """
+        if upload is not None:
+            kwargs["data"] = upload
+            kwargs["headers"] = dict(kwargs.get("headers") or {}, **{"Content-Type": upload.content_type})
         retry_statuses = RETRY_STATUSES if idempotent else RETRY_STATUSES_UNSAFE
         maybe_applied = False
         attempt = 0
@@ -389,6 +397,8 @@ class Transport:
         while True:
             attempt += 1
             entry = self.usage.start(method, url, attempt, token_request)
+            if sink is not None:
+                sink.reset()  # a retried attempt starts the body again
             started = time.monotonic()
             status = None
             try:
@@ -398,7 +408,7 @@ class Transport:
                         response = self.session.request(method, url, timeout=self.timeout, stream=True,
                                                         allow_redirects=False, **kwargs)
                         status = response.status_code
-                        result = self._read(response, read_limit, maybe_applied, max_body, deadline)
+                        result = self._read(response, read_limit, maybe_applied, max_body, deadline, sink)
                         if deadline.expired:
                             # A shut socket can also look like the end of the headers or of the body.
                             raise _Expired()
@@ -442,11 +452,19 @@ class Transport:
             return result
 
     def _read(self, response: requests.Response, read_limit: int | None, maybe_applied: bool,
-              max_body: int, deadline: _Deadline) -> HTTPResult:
+              max_body: int, deadline: _Deadline, sink: BodySink | None = None) -> HTTPResult:
         try:
             declared = response.headers.get("Content-Length")
             length = int(declared) if declared is not None and declared.isdigit() else None
-            if read_limit is not None and response.ok and (length is None or length > read_limit):
+            if sink is not None and 200 <= response.status_code < 300:
+                if length is not None and length > sink.limit:
+                    raise _TooLarge(sink.limit)
+                for chunk in response.iter_content(chunk_size=READ_CHUNK):
+                    if deadline.expired:
+                        raise _Expired()
+                    sink.write(chunk)
+                body = b""
+            elif read_limit is not None and response.ok and (length is None or length > read_limit):
                 # Only the first bytes are wanted (they tell an image from an error page): read a
                 # prefix and close the connection rather than drain a body nobody needs.
                 body, ended = _read_prefix(response, PEEK_BYTES if length is not None else read_limit + 1, deadline)
@@ -501,6 +519,99 @@ def _read_prefix(response: requests.Response, size: int, deadline: _Deadline) ->
 
 class _Truncated(Exception):
     """The answer's body was shorter than its Content-Length."""
+
+
+# -- streamed transfers (attachments reach 100 MB: never held in memory, not even one per worker) --------
+
+# How much of a streamed body is kept in memory, to tell a file from an error page (see BodySink.head).
+SINK_HEAD_BYTES = 1024
+
+
+class BodySink:
+    """Where Transport.send streams a 2xx body: an open binary file (or nowhere: hashed only), at most ``limit`` bytes.
+
+    ``size`` and ``sha256`` describe the bytes received by the last attempt; ``head`` holds their first
+    SINK_HEAD_BYTES. A file given must be seekable: a retried attempt starts it again (reset()).
+    """
+
+    def __init__(self, limit: int, handle: t.BinaryIO | None = None):
+        self.limit = limit
+        self.handle = handle
+        self.size = 0
+        self.head = b""
+        self._digest = hashlib.sha256()
+
+    def reset(self) -> None:
+        self.size = 0
+        self.head = b""
+        self._digest = hashlib.sha256()
+        if self.handle is not None:
+            self.handle.seek(0)
+            self.handle.truncate()
+
+    def write(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise _TooLarge(self.limit)
+        if len(self.head) < SINK_HEAD_BYTES:
+            self.head += chunk[:SINK_HEAD_BYTES - len(self.head)]
+        self._digest.update(chunk)
+        if self.handle is not None:
+            self.handle.write(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+
+def _form_quote(value: str) -> str:
+    """A form-data parameter value as browsers send it (HTML's multipart encoding): UTF-8, with ``"`` CR LF escaped."""
+    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+class MultipartFile:
+    """A multipart/form-data body of one file part, read from ``path`` in chunks while it is sent.
+
+    Iterating it yields the whole body (a retried attempt iterates again, reading the file anew);
+    its length is known before (requests sends it as Content-Length), so it is never chunked.
+    ``size`` is the file's size when the task checked it: a file that has another size when it is
+    sent stops the upload (``problem`` says why). ``sha256`` is that of the bytes last sent.
+    """
+
+    def __init__(self, path: str, size: int, filename: str, content_type: str = "application/octet-stream",
+                 field: str = "file", chunk_size: int = READ_CHUNK):
+        self.path = path
+        self.size = size
+        self.chunk_size = chunk_size
+        self.boundary = "zoho-bigin-" + secrets.token_hex(16)
+        self.content_type = "multipart/form-data; boundary=" + self.boundary
+        self._head = ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\nContent-Type: %s\r\n\r\n"
+                      % (self.boundary, _form_quote(field), _form_quote(filename), content_type)).encode("utf-8")
+        self._tail = ("\r\n--%s--\r\n" % self.boundary).encode("ascii")
+        self.problem: str | None = None
+        self.sha256: str | None = None
+
+    def __len__(self) -> int:
+        return len(self._head) + self.size + len(self._tail)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        yield self._head
+        digest = hashlib.sha256()
+        sent = 0
+        with open(self.path, "rb") as handle:
+            while sent < self.size:
+                chunk = handle.read(min(self.chunk_size, self.size - sent))
+                if not chunk:
+                    break
+                sent += len(chunk)
+                digest.update(chunk)
+                yield chunk
+            more = handle.read(1)
+        if sent != self.size or more:
+            self.problem = "the file changed size while it was sent (%d bytes when checked)" % self.size
+            raise OSError(self.problem)
+        self.sha256 = digest.hexdigest()
+        yield self._tail
 
 
 def _failure_reason(exc: Exception) -> str:
@@ -596,6 +707,14 @@ class BiginClient:
                                            operation_scope(method, parts[0], search))
             error.maybe_applied_before = maybe_applied
             raise error
+
+    def download(self, path: str, label: str, sink: BodySink, params: t.Mapping[str, str] | None = None) -> HTTPResult:
+        """GET ``path`` with its 2xx body streamed into ``sink`` (retried like any read: the sink starts again)."""
+        return self.request("GET", path, label, params=params, sink=sink)
+
+    def upload(self, path: str, label: str, body: MultipartFile) -> HTTPResult:
+        """POST ``body`` streamed from its file; never resent once it may have landed (idempotent=False)."""
+        return self.request("POST", path, label, idempotent=False, upload=body)
 
 
 # The scope Bigin's search endpoint needs besides the module's read scope.
