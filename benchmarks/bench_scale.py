@@ -30,6 +30,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
+from benchmarks._common import ACCESS_TOKEN  # noqa: E402
 from benchmarks.bench_select import cli_parser, playbook, session, write_results  # noqa: E402
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator  # noqa: E402
 
@@ -144,8 +145,6 @@ def latency_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], pipe
 def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, startup: float | None = None,
                 verbose: bool = False) -> tuple[float, Rows, Rows]:
     """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
-    from benchmarks.bench_photo import ACCESS_TOKEN
-
     with session(0, 1000, startup, verbose, "bigin-bench-scale-") as (sim, runner, creds, startup, _wd):
         sizes = sorted({size for size in (1000, 10000, records) if size <= records})
         rows = [rerun_row(runner, sim, creds, size, pct, startup, ACCESS_TOKEN) for size in sizes]

@@ -36,6 +36,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
+from benchmarks._common import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, RESULTS_DIR, Runner  # noqa: E402
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator  # noqa: E402
 
 MODULE = "Products"
@@ -87,8 +88,6 @@ def session(latency_ms: float, limit: int, startup: float | None, verbose: bool,
 
     Start-up is the median of 3 empty plays unless given (bench_photo.py passes its own).
     """
-    from benchmarks.bench_photo import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, Runner
-
     workdir = tempfile.mkdtemp(prefix=prefix)
     creds = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
     try:
@@ -159,8 +158,6 @@ def measure_all(records: int, pct: float, latency_ms: float, limit: int, uri_per
 
 def cli_parser(doc: str) -> argparse.ArgumentParser:
     """The options every selection-style benchmark takes (this file's and bench_export.py's)."""
-    from benchmarks.bench_photo import RESULTS_DIR
-
     parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--photo-pct", type=float, default=5.0)

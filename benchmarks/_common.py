@@ -1,0 +1,122 @@
+# Copyright (c) 2026, zoho.bigin contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the bench scripts share: credentials, paths, the RSS wrapper and the playbook runner.
+
+Every ``bench_*.py`` imports this module and no other bench script, with one
+exception: ``bench_photo.py``'s ``main()`` (``make bench``, the aggregate entry
+point) calls ``measure_all()`` of ``bench_select.py``, ``bench_export.py`` and
+``bench_scale.py``.  Nothing imports ``bench_photo.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import typing as t
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if REPO_ROOT not in sys.path:
+    sys.path.insert(0, REPO_ROOT)
+
+from tests.conftest import collections_path  # noqa: E402  (makes the collection importable)
+
+RESULTS_DIR = os.path.join(REPO_ROOT, "benchmarks", "results")
+ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
+ACCESS_TOKEN = "1000.BENCH-ACCESS.secret"
+CLIENT_ID = "1000.BENCHCLIENT"
+CLIENT_SECRET = "BENCH-CLIENT-SECRET"
+REFRESH_TOKEN = "1000.BENCH-REFRESH.secret"
+
+# The interpreter wrapper (see bench_photo.py's docstring).  {python} and {file_env} are filled in.
+RSS_WRAPPER = '''#!{python}
+import time
+_START = time.perf_counter()
+import atexit, os, resource, runpy, sys
+
+def _record():
+    path = os.environ.get("{file_env}")
+    if path:
+        with open(path, "a") as handle:
+            handle.write("%s %.4f %d\\n" % (os.path.basename(sys.argv[0]), time.perf_counter() - _START,
+                                             resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+
+if len(sys.argv) < 2:
+    sys.exit("rss wrapper: run with the module file as argument (pipelining must be off)")
+del sys.argv[0]
+sys.path[0] = os.path.dirname(os.path.abspath(sys.argv[0]))
+atexit.register(_record)
+runpy.run_path(sys.argv[0], run_name="__main__")
+'''
+RSS_FILE_ENV = "ZOHO_BIGIN_BENCH_RSS_FILE"
+
+
+def write_yaml(path: str, data: t.Any) -> None:
+    # JSON is YAML; no dependency on PyYAML's formatting.
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=1)
+
+
+# ---------------------------------------------------------------------------- runner
+
+
+class Runner:
+    def __init__(self, workdir: str, verbose: bool):
+        self.workdir = workdir
+        self.verbose = verbose
+        self.wrapper = os.path.join(workdir, "python-rss")
+        with open(self.wrapper, "w", encoding="utf-8") as handle:
+            handle.write(RSS_WRAPPER.format(python=sys.executable, file_env=RSS_FILE_ENV))
+        os.chmod(self.wrapper, 0o755)
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("BIGIN_", "ANSIBLE_"))}
+        self.env.update({
+            "ANSIBLE_COLLECTIONS_PATH": collections_path(),
+            "ANSIBLE_PYTHON_INTERPRETER": self.wrapper,
+            "ANSIBLE_PIPELINING": "False",
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+            "ANSIBLE_LOCAL_TEMP": os.path.join(workdir, "ansible-local"),
+            "ANSIBLE_REMOTE_TMP": os.path.join(workdir, "ansible-remote"),
+            "PYTHONUNBUFFERED": "1",
+        })
+
+    def run(self, name: str, plays: list[dict[str, t.Any]], cache: str,
+            progress_total: int = 0) -> tuple[float, int, list[tuple[float, int]], str]:
+        """Run a playbook; return (wall s, rc, (seconds, max RSS kB) of each module process, output)."""
+        path = os.path.join(self.workdir, name + ".yml")
+        rss_file = os.path.join(self.workdir, name + ".rss")
+        if os.path.exists(rss_file):
+            os.unlink(rss_file)
+        write_yaml(path, plays)
+        env = dict(self.env)
+        env["XDG_CACHE_HOME"] = os.path.join(self.workdir, "cache-" + cache)
+        env[RSS_FILE_ENV] = rss_file
+        command = [ANSIBLE_PLAYBOOK, "-i", "localhost,", "-c", "local", path]
+        lines: list[str] = []
+        done = 0
+        step = max(progress_total // 10, 1)
+        start = time.perf_counter()
+        with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, cwd=self.workdir) as proc:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line)
+                if progress_total and "(item=" in line:
+                    done += 1
+                    if done % step == 0 or done == progress_total:
+                        elapsed = time.perf_counter() - start
+                        print("    %s: %d/%d items, %.0fs" % (name, done, progress_total, elapsed), flush=True)
+            rc = proc.wait()
+        wall = time.perf_counter() - start
+        rss: list[tuple[float, int]] = []
+        if os.path.exists(rss_file):
+            with open(rss_file, encoding="utf-8") as handle:
+                rss = [(float(line.split()[-2]), int(line.split()[-1])) for line in handle if line.strip()]
+        output = "".join(lines)
+        if self.verbose or rc != 0:
+            print(output[-4000:])
+        return wall, rc, rss, output
