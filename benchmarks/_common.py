@@ -10,10 +10,17 @@ point) calls ``measure_all()`` of ``bench_select.py``, ``bench_export.py`` and
 
 from __future__ import annotations
 
+import argparse
+import collections
+import contextlib
 import json
 import os
+import re
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import typing as t
 
@@ -22,6 +29,7 @@ if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
 from tests.conftest import collections_path  # noqa: E402  (makes the collection importable)
+from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator  # noqa: E402
 
 RESULTS_DIR = os.path.join(REPO_ROOT, "benchmarks", "results")
 ANSIBLE_PLAYBOOK = os.path.join(os.path.dirname(sys.executable), "ansible-playbook")
@@ -51,6 +59,15 @@ atexit.register(_record)
 runpy.run_path(sys.argv[0], run_name="__main__")
 '''
 RSS_FILE_ENV = "ZOHO_BIGIN_BENCH_RSS_FILE"
+
+# The Products records of the selection-style rows (bench_select.py, bench_export.py).
+SELECT_MODULE = "Products"
+SELECT_BASE = 3000000500000
+SELECT_CONCURRENCY = 4
+SELECT_PHOTO_PATH = re.compile(r"^/bigin/v2/%s/[0-9]+/photo$" % SELECT_MODULE)
+SELECT_LIST_PATH = "/bigin/v2/%s" % SELECT_MODULE
+
+Rows = t.List[t.Dict[str, t.Any]]
 
 
 def write_yaml(path: str, data: t.Any) -> None:
@@ -120,3 +137,90 @@ class Runner:
         if self.verbose or rc != 0:
             print(output[-4000:])
         return wall, rc, rss, output
+
+
+# ---------------------------------------------------------------------------- session
+
+
+@contextlib.contextmanager
+def session(latency_ms: float, limit: int, startup: float | None, verbose: bool,
+            prefix: str) -> t.Iterator[tuple[BiginSimulator, Runner, dict[str, str], float, str]]:
+    """A simulator with the benchmark's credentials and a Runner; yields (sim, runner, creds, start-up s, workdir).
+
+    Start-up is the median of 3 empty plays unless given (bench_photo.py passes its own).
+    """
+    workdir = tempfile.mkdtemp(prefix=prefix)
+    creds = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
+    try:
+        with BiginSimulator(latency_ms=latency_ms, max_concurrent=limit) as sim:
+            sim.add_token(ACCESS_TOKEN, expires_in=24 * 3600)
+            sim.add_client(CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN)
+            runner = Runner(workdir, verbose)
+            if startup is None:
+                empty = [{"name": "s", "hosts": "localhost", "gather_facts": False, "tasks": []}]
+                startup = statistics.median([runner.run("startup", empty, "none")[0] for _i in range(3)])
+            yield sim, runner, creds, startup, workdir
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def playbook(sim: BiginSimulator, creds: dict[str, str], task: dict[str, t.Any]) -> list[dict[str, t.Any]]:
+    """One play running ``task`` against ``sim`` with refresh credentials (bench_select, bench_export, bench_scale)."""
+    return [{"name": "bench", "hosts": "localhost", "gather_facts": False,
+             "module_defaults": {"group/zoho.bigin.all": dict({"api_domain": sim.url, "accounts_url": sim.url},
+                                                              **creds)},
+             "tasks": [task]}]
+
+
+# ---------------------------------------------------------------------------- Products selection
+
+
+def seed_products(sim: BiginSimulator, count: int, pct: float) -> list[str]:
+    """``count`` Products records, every (100 / pct)-th with a photo; return their ids."""
+    every = max(int(round(100 / pct)), 1) if pct > 0 else 0
+    ids = []
+    for i in range(count):
+        record_id = str(SELECT_BASE + i)
+        photo = PNG_RED if every and i % every == 0 else None
+        if sim.has_record(SELECT_MODULE, record_id):
+            sim.set_photo(SELECT_MODULE, record_id, photo)
+        else:
+            sim.add_record(SELECT_MODULE, record_id, photo=photo, fields={"Product_Name": "P%d" % i})
+        ids.append(record_id)
+    return ids
+
+
+def count_requests(sim: BiginSimulator) -> tuple[int, dict[str, int]]:
+    """(listing requests, photo requests by method) in the simulator's log since the last clear."""
+    api = sim.api_requests()
+    listing = sum(1 for e in api if e["path"] == SELECT_LIST_PATH)
+    methods = collections.Counter(e["method"] for e in api if SELECT_PHOTO_PATH.match(e["path"]))
+    return listing, dict(methods)
+
+
+# ---------------------------------------------------------------------------- command line and results
+
+
+def cli_parser(doc: str) -> argparse.ArgumentParser:
+    """The options every selection-style benchmark takes (bench_select.py's, bench_export.py's, bench_scale.py's)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n", maxsplit=1)[0])
+    parser.add_argument("--records", type=int, default=10000)
+    parser.add_argument("--photo-pct", type=float, default=5.0)
+    parser.add_argument("--latency-ms", type=float, default=50.0)
+    parser.add_argument("--concurrency-limit", type=int, default=10)
+    parser.add_argument("--output", default=RESULTS_DIR)
+    return parser
+
+
+def write_results(name: str, args: argparse.Namespace, argv: list[str] | None, goals: Rows,
+                  results: dict[str, t.Any]) -> None:
+    """Print the targets and write ``<output>/<name>.json`` with the command and its parameters."""
+    for goal in goals:
+        print("  [%s] %s: %s (goal %s)" % ("ok" if goal["met"] else "MISSED", goal["target"], goal["value"], goal["goal"]))
+    os.makedirs(args.output, exist_ok=True)
+    path = os.path.join(args.output, name + ".json")
+    command = "python benchmarks/bench_%s.py " % name + " ".join(sys.argv[1:] if argv is None else argv)
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(dict({"command": command, "parameters": vars(args)}, **results, targets=goals), handle, indent=2)
+        handle.write("\n")
+    print("Wrote %s" % os.path.relpath(path))
