@@ -3,9 +3,22 @@
 """What the bench scripts share: credentials, paths, the RSS wrapper and the playbook runner.
 
 Every ``bench_*.py`` imports this module and no other bench script, with one
-exception: ``bench_photo.py``'s ``main()`` (``make bench``, the aggregate entry
-point) calls ``measure_all()`` of ``bench_select.py``, ``bench_export.py`` and
-``bench_scale.py``.  Nothing imports ``bench_photo.py``.
+exception, in one direction: ``bench_photo.py``'s ``main()`` (``make bench``, the
+aggregate entry point) imports and calls ``measure_all()`` of ``bench_select.py``,
+``bench_export.py`` and ``bench_scale.py`` (and ``bench_export.failed()`` to judge
+its rows).  Nothing imports ``bench_photo.py``, and this module imports no bench
+script.
+
+* credentials and paths: ``ACCESS_TOKEN``, ``CLIENT_ID``, ``CLIENT_SECRET``,
+  ``REFRESH_TOKEN`` (the simulator is given them), ``RESULTS_DIR``, ``ANSIBLE_PLAYBOOK``;
+* ``RSS_WRAPPER``/``RSS_FILE_ENV`` and ``Runner``: one ``ansible-playbook`` run with
+  the module process's peak RSS (how it is measured: bench_photo.py's docstring);
+* ``session()`` (a simulator with those credentials, a Runner and the start-up time)
+  and ``playbook()`` (one play running one task with refresh credentials);
+* the Products records of the selection-style rows (bench_select.py, bench_export.py):
+  ``SELECT_MODULE``, ``SELECT_CONCURRENCY``, ``seed_products()``, ``count_requests()``;
+* ``cli_parser()`` and ``write_results()``: the options and the ``<name>.json`` of
+  bench_select.py, bench_export.py and bench_scale.py.
 """
 
 from __future__ import annotations
