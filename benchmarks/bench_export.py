@@ -60,7 +60,7 @@ def run_rows(runner: Runner, sim: BiginSimulator, creds: dict[str, str], records
                      "changed": bool(int(recap.group(1))) if recap else None,
                      "wall_s": round(wall, 3), "net_s": round(wall - startup, 3), "listing_requests": listing,
                      "photo_requests": methods, "token_refreshes": len(sim.token_requests()),
-                     "network_limit_s": round(limit, 3), "net_over_limit": round((wall - startup) / limit, 2),
+                     "network_limit_s": round(limit, 3), "net_over_limit": round((wall - startup) / limit, 2) if limit else None,
                      "files": len(files), "module_s": module_s,
                      "peak_rss_mb": round(max(kb for _s, kb in rss) / 1024.0, 1) if rss else None})
         print("    %.2f s (net %.2f s, module %.2f s), rc %d, changed %s, %d listing + %s, %d token refreshes, "

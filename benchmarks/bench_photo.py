@@ -305,7 +305,8 @@ def targets(rows: dict[str, dict[str, t.Any]], memory_key: str | None) -> list[d
         out.append({"target": name, "value": value, "goal": target, "met": bool(met)})
 
     list8 = rows["list-c8"]
-    add("list c=8: (wall - startup) / limit", list8["net_over_limit"], "<= 1.5", list8["net_over_limit"] <= 1.5)
+    add("list c=8: (wall - startup) / limit", list8["net_over_limit"], "<= 1.5",
+        list8["net_over_limit"] is not None and list8["net_over_limit"] <= 1.5)
     for other in ("uri-loop", "module-loop"):
         if other in rows:
             for key in ("list-default", "list-c8"):
