@@ -5,8 +5,8 @@
     python benchmarks/bench_export.py --records 10000 --photo-pct 5 --latency-ms 50
 
 (also run by bench_photo.py, ``--export-records``). Seeds Products records, a ``--photo-pct``
-share with a photo (helpers shared with bench_select.py), and runs the real ``ansible-playbook``
-with ``bigin_photo_export all_records=true`` twice into the same ``dest``:
+share with a photo (helpers in _common.py, shared with bench_select.py), and runs the real
+``ansible-playbook`` with ``bigin_photo_export all_records=true`` twice into the same ``dest``:
 
 * ``export (empty dest)``: the listing + one photo GET per record with a photo;
 * ``export again (nothing changed)``: the listing only (the manifest says every file is current).
@@ -29,23 +29,22 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from benchmarks.bench_select import CONCURRENCY, MODULE, cli_parser, count_requests, playbook, seed, session, write_results  # noqa: E402
+from benchmarks._common import (  # noqa: E402
+    SELECT_CONCURRENCY, SELECT_MODULE, Rows, Runner, cli_parser, count_requests, playbook, seed_products, session, write_results)
 from tests.simulator.bigin_simulator import BiginSimulator  # noqa: E402
 
 RECAP = re.compile(r"localhost\s*:\s*ok=\d+\s+changed=(\d+)")
 # Bigin lists 200 records a page.
 PAGE_SIZE = 200
 
-Rows = t.List[t.Dict[str, t.Any]]
 
-
-def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
+def run_rows(runner: Runner, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
              latency_s: float, startup: float, dest: str) -> tuple[Rows, Rows]:
-    """Measure the two export rows with ``runner`` (bench_photo.Runner); return (rows, targets)."""
-    ids = seed(sim, records, pct)
-    photos = sum(1 for i in ids if sim.photo(MODULE, i) is not None)
-    task = {"zoho.bigin.bigin_photo_export": {"module": MODULE, "all_records": True, "dest": dest,
-                                              "concurrency": CONCURRENCY}}
+    """Measure the two export rows with ``runner``; return (rows, targets)."""
+    ids = seed_products(sim, records, pct)
+    photos = sum(1 for i in ids if sim.photo(SELECT_MODULE, i) is not None)
+    task = {"zoho.bigin.bigin_photo_export": {"module": SELECT_MODULE, "all_records": True, "dest": dest,
+                                              "concurrency": SELECT_CONCURRENCY}}
     rows: list[dict[str, t.Any]] = []
     for key, label in (("export-first", "export (empty dest)"), ("export-again", "export again (nothing changed)")):
         sim.clear_log()
@@ -53,7 +52,7 @@ def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records:
         wall, rc, rss, output = runner.run(key, playbook(sim, creds, task), "export")
         listing, methods = count_requests(sim)
         gets = methods.get("GET", 0)
-        limit = listing * latency_s + gets * latency_s / CONCURRENCY
+        limit = listing * latency_s + gets * latency_s / SELECT_CONCURRENCY
         files = sorted(name for name in os.listdir(dest) if not name.startswith("."))
         recap = RECAP.search(output)
         module_s = round(sum(seconds for seconds, _kb in rss), 3)
@@ -61,7 +60,7 @@ def run_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records:
                      "changed": bool(int(recap.group(1))) if recap else None,
                      "wall_s": round(wall, 3), "net_s": round(wall - startup, 3), "listing_requests": listing,
                      "photo_requests": methods, "token_refreshes": len(sim.token_requests()),
-                     "network_limit_s": round(limit, 3), "net_over_limit": round((wall - startup) / limit, 2),
+                     "network_limit_s": round(limit, 3), "net_over_limit": round((wall - startup) / limit, 2) if limit else None,
                      "files": len(files), "module_s": module_s,
                      "peak_rss_mb": round(max(kb for _s, kb in rss) / 1024.0, 1) if rss else None})
         print("    %.2f s (net %.2f s, module %.2f s), rc %d, changed %s, %d listing + %s, %d token refreshes, "

@@ -30,14 +30,13 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from benchmarks.bench_select import cli_parser, playbook, session, write_results  # noqa: E402
+from benchmarks._common import ACCESS_TOKEN, Rows, Runner, cli_parser, playbook, session, write_results  # noqa: E402
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator  # noqa: E402
 
 MODULE = "Contacts"
 BASE = 3000001000000
 LATENCY_MS = 50.0
 CONCURRENCY = 4
-Rows = t.List[t.Dict[str, t.Any]]
 
 
 def seed(sim: BiginSimulator, count: int, pct: float) -> list[str]:
@@ -87,7 +86,7 @@ def result_size(output: str) -> int | None:
     return len(output[start + 3:end + 1].encode("utf-8"))
 
 
-def rerun_row(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
+def rerun_row(runner: Runner, sim: BiginSimulator, creds: dict[str, str], records: int, pct: float,
               startup: float, token: str) -> dict[str, t.Any]:
     seed(sim, records, pct)
     print("  first run over %d records (deletes the photos) ..." % records, flush=True)
@@ -108,7 +107,7 @@ def rerun_row(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], records
             "result_bytes": result_size(output)}
 
 
-def latency_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], pipe_records: int, ids_records: int,
+def latency_rows(runner: Runner, sim: BiginSimulator, creds: dict[str, str], pipe_records: int, ids_records: int,
                  startup: float) -> Rows:
     latency = LATENCY_MS / 1000.0
     sim.latency_ms = LATENCY_MS
@@ -144,8 +143,6 @@ def latency_rows(runner: t.Any, sim: BiginSimulator, creds: dict[str, str], pipe
 def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, startup: float | None = None,
                 verbose: bool = False) -> tuple[float, Rows, Rows]:
     """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
-    from benchmarks.bench_photo import ACCESS_TOKEN
-
     with session(0, 1000, startup, verbose, "bigin-bench-scale-") as (sim, runner, creds, startup, _wd):
         sizes = sorted({size for size in (1000, 10000, records) if size <= records})
         rows = [rerun_row(runner, sim, creds, size, pct, startup, ACCESS_TOKEN) for size in sizes]
