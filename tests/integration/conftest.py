@@ -50,6 +50,8 @@ C1, C2, C3, C4, C5, C6 = ("3000000038001", "3000000038002", "3000000038003", "30
 def pytest_configure(config: t.Any) -> None:
     config.addinivalue_line("markers", "profiles(*switches): run under each value of these simulator switches")
     config.addinivalue_line("markers", "profile_variant: a run under a non-default simulator profile")
+    config.addinivalue_line("markers", "default_core_only: checks the collection's own logic (selection, export, "
+                                       "retries, budgets), not what ansible-core does with it: run on one leg")
 
 
 def pytest_generate_tests(metafunc: t.Any) -> None:

@@ -23,7 +23,7 @@ from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE
 # These behaviours must not depend on what no Bigin source confirms (see tests/integration/conftest.py).
 # (marker_on_replace changes what an incremental export can see: tests/integration/test_profiles.py covers it
 # with and without verify.)
-pytestmark = pytest.mark.profiles("no_photo_get")
+pytestmark = [pytest.mark.profiles("no_photo_get"), pytest.mark.default_core_only]
 
 BASES = ((PNG_RED, "png"), (JPEG_MIN, "jpg"), (GIF_MIN, "gif"), (BMP_MIN, "bmp"))
 MANIFEST = ".bigin-export.json"
