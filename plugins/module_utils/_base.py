@@ -444,7 +444,7 @@ class BiginModule:
 
     def summary(self, unique: t.Sequence[Result]) -> dict[str, int]:
         """The ``summary`` result: how many records were selected and what became of them."""
-        counts = dict.fromkeys(SUMMARY_KEYS, 0)
+        counts = {key: 0 for key in SUMMARY_KEYS}
         counts["selected"] = len(unique)
         for out in unique:
             if isinstance(out.error, NotAttempted):
@@ -507,7 +507,7 @@ class BiginModule:
         if task_error is None and usage is not None and usage.limit_reached:
             self.module.fail_json(msg="max_api_calls (%d) reached: %d of %d records done (%d changed), %d not attempted; "
                                       "raise max_api_calls or rerun to go on"
-                                      % (usage.limit, summary["changed"] + summary["unchanged"] + summary["skipped"],
+                                      % (usage.limit or 0, summary["changed"] + summary["unchanged"] + summary["skipped"],
                                          summary["selected"], summary["changed"], summary["not_attempted"]),
                                   error=BudgetReached(usage.limit or 0).to_dict(), **result)
         task_error = task_error or self.listing_error

@@ -145,6 +145,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, 
 
 class BiginPhotoInfo(BiginModule):
     argument_spec = {"report": {"type": "str", "choices": ["all", "changes", "none"], "default": "all"}}
+
     def run(self) -> None:
         service = PhotoService(self.client, self.module_name)
         outcomes = self.process(self.selected_pages(), Outcome.for_ref, service.read_photo,

@@ -86,7 +86,7 @@ def test_criteria_act_only_on_exact_matches(search_sim: BiginSimulator, play: Pl
 
 @pytest.mark.parametrize("profile", [{"marker_on_replace": "same"}], indirect=True, ids=["same-marker"])
 def test_export_verify_catches_a_replacement_that_kept_its_marker(sim: BiginSimulator, play: Play,
-                                                                   tmp_path: t.Any) -> None:
+                                                                  tmp_path: t.Any) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.add_record("Contacts", C2)
     dest = str(tmp_path / "export")

@@ -54,7 +54,7 @@ def test_upload_then_same_photo_again(sim: BiginSimulator, play: t.Any, tmp_path
 
 
 def test_force_true_replaces_force_false_leaves_alone(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
-                                                     profile: dict[str, str]) -> None:
+                                                      profile: dict[str, str]) -> None:
     sim.add_record("Contacts", C1, photo=PNG_BLUE)
     sim.add_record("Contacts", C2, photo=PNG_BLUE)
     sim.add_record("Contacts", C3)

@@ -46,7 +46,7 @@ def _raise_interrupted(signum: int, frame: t.Any) -> None:
 
 
 def main(argv: list[str] | None = None, environ: t.Mapping[str, str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.live", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tests.live", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--check-throttle", action="store_true",
                         help="also check the token endpoint's 'Access Denied' answer (uses up this refresh token's "
                              "10 new tokens per 10 minutes: other users of it are refused meanwhile)")
