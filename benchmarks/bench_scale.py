@@ -149,7 +149,13 @@ def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, s
         rows += latency_rows(runner, sim, creds, pipe_records, ids_records, startup)
     by_key = {row["key"]: row for row in rows}
     big = by_key["rerun-%d" % records]
-    per_record = [row["per_record_us"] for row in rows if row["key"].startswith("rerun-")]
+    reruns = [row for row in rows if row["key"].startswith("rerun-")]
+    # The cost of each record beyond the smaller row's: the task's fixed cost (start-up, module import, the
+    # token) cancels out, so a flat column means the time per record does not grow with the listing.
+    for smaller, larger in zip(reruns, reruns[1:]):
+        larger["marginal_us_per_record"] = round((larger["wall_s"] - smaller["wall_s"]) * 1e6
+                                                 / (larger["records"] - smaller["records"]), 1)
+    marginal = [row["marginal_us_per_record"] for row in reruns[1:]] or [1.0]
     goals = [
         {"target": "rerun %d / (start-up + listing only)" % records, "value": big["ratio"], "goal": "<= 1.3",
          "met": big["ratio"] <= 1.3},
@@ -161,8 +167,8 @@ def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, s
          "goal": "<= 1.25", "met": by_key["pipelined"]["ratio"] <= 1.25},
         {"target": "list by ids %d / limit" % ids_records, "value": by_key["ids"]["ratio"], "goal": "<= 1.2",
          "met": by_key["ids"]["ratio"] <= 1.2},
-        {"target": "time per record, largest / smallest rerun", "value": round(max(per_record) / min(per_record), 2),
-         "goal": "flat (report)", "met": True},
+        {"target": "marginal time per record, largest / smallest step", "value": round(max(marginal) / min(marginal), 2),
+         "goal": "<= 2 (flat)", "met": max(marginal) <= 2 * min(marginal)},
     ]
     return startup, rows, goals
 

@@ -80,7 +80,9 @@ class RecordRef:
             return ref
         marker = record.get(PHOTO_FIELD)
         # Any non-empty string says "has a photo"; anything else (null, "", a stray type) says none.
-        return cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None, record)
+        ref = cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None)
+        ref.fields = record  # freshly parsed for this ref alone: no copy (100,000 of them in a listing)
+        return ref
 
     @property
     def has_photo(self) -> bool | None:
