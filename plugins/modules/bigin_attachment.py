@@ -212,25 +212,23 @@ error:
   type: dict
 summary:
   description:
-    - How many records were selected and what became of them; each record is counted once, in the first of
-      C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+    - The counts of the records, as described in RV(zoho.bigin.bigin_photo#module:summary).
   returned: always, unless the task failed before selecting records
   type: dict
-  sample: {"selected": 2, "changed": 1, "unchanged": 1, "failed": 0, "skipped": 0, "not_attempted": 0}
+  sample: {"selected": 20, "changed": 2, "unchanged": 18, "failed": 0, "skipped": 0, "not_attempted": 0}
 api_calls_estimate:
   description:
-    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check
-      mode sent (lists, downloads to compare) plus the uploads, deletes and backup downloads it left out.
+    - In check mode, the Bigin API requests a real run would send now, as described in
+      RV(zoho.bigin.bigin_photo#module:api_calls_estimate).
   returned: in check mode
   type: int
-  sample: 3
+  sample: 21
 api_calls:
   description:
-    - What the task cost in requests. C(total) and C(by_method) count the requests sent to the Bigin API, C(token_refreshes)
-      those sent to the token endpoint. Described in full in RV(zoho.bigin.bigin_photo#module:api_calls).
+    - What the task cost in requests, as described in RV(zoho.bigin.bigin_photo#module:api_calls).
   returned: always, unless ansible-core rejects the options before the module runs
   type: dict
-  sample: {"total": 2, "by_method": {"GET": 1, "POST": 1, "DELETE": 0}, "token_refreshes": 0}
+  sample: {"total": 1, "by_method": {"GET": 1, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 api_trace:
   description: One entry per request attempt (C(method), C(path), C(status), C(attempt), C(ms)), without any token
     or secret; described in full in RV(zoho.bigin.bigin_photo#module:api_trace).

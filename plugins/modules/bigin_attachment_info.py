@@ -91,21 +91,24 @@ error:
   returned: failure
   type: dict
 summary:
-  description: How many records were selected and what became of them (C(changed) is always 0).
+  description:
+    - The counts of the records, as described in RV(zoho.bigin.bigin_photo#module:summary).
   returned: always, unless the task failed before selecting records
   type: dict
-  sample: {"selected": 2, "changed": 0, "unchanged": 2, "failed": 0, "skipped": 0, "not_attempted": 0}
+  sample: {"selected": 20, "changed": 2, "unchanged": 18, "failed": 0, "skipped": 0, "not_attempted": 0}
 api_calls_estimate:
-  description: In check mode, how many Bigin API requests a real run would send (the same as those sent).
+  description:
+    - In check mode, the Bigin API requests a real run would send now, as described in
+      RV(zoho.bigin.bigin_photo#module:api_calls_estimate).
   returned: in check mode
   type: int
-  sample: 2
+  sample: 21
 api_calls:
   description:
-    - What the task cost in requests; described in full in RV(zoho.bigin.bigin_photo#module:api_calls).
+    - What the task cost in requests, as described in RV(zoho.bigin.bigin_photo#module:api_calls).
   returned: always, unless ansible-core rejects the options before the module runs
   type: dict
-  sample: {"total": 2, "by_method": {"GET": 2, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
+  sample: {"total": 1, "by_method": {"GET": 1, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
 api_trace:
   description: One entry per request attempt; described in full in RV(zoho.bigin.bigin_photo#module:api_trace).
   returned: when run with verbosity 3 or more (C(-vvv))

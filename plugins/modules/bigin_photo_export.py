@@ -180,13 +180,11 @@ records:
       description: V(true) for a record the search returned that does not match O(criteria) exactly; it was left alone.
       type: bool
       returned: when the record was skipped
-      version_added: 1.1.0
       sample: true
     skip_reason:
       description: Why the record was skipped.
       type: str
       returned: when the record was skipped
-      version_added: 1.1.0
       sample: not an exact match of the criteria
     error:
       description: Why this record failed; the same fields as RV(zoho.bigin.bigin_photo#module:records[].error).
@@ -221,24 +219,20 @@ error:
   type: dict
 summary:
   description:
-    - How many records were selected (a repeated O(record_id) counts once) and what became of them; each record
-      is counted once, in the first of C(failed), C(not_attempted), C(skipped), C(changed), C(unchanged) that applies.
+    - The counts of the records, as described in RV(zoho.bigin.bigin_photo#module:summary).
   returned: always, unless the task failed before selecting records
   type: dict
-  version_added: 1.1.0
-  sample: {"selected": 20000, "changed": 12, "unchanged": 19988, "failed": 0, "skipped": 0, "not_attempted": 0}
+  sample: {"selected": 20, "changed": 2, "unchanged": 18, "failed": 0, "skipped": 0, "not_attempted": 0}
 api_calls_estimate:
   description:
-    - In check mode, how many Bigin API requests a real run would send now (token requests apart), that is those check mode
-      sent (listing, search, reads) plus the uploads, deletes and reads it left out. Use it to size a scheduled
-      task, and O(max_api_calls), before running it.
+    - In check mode, the Bigin API requests a real run would send now, as described in
+      RV(zoho.bigin.bigin_photo#module:api_calls_estimate).
   returned: in check mode
   type: int
-  version_added: 1.1.0
-  sample: 112
+  sample: 21
 api_calls:
   description:
-    - What the task cost in requests, as in M(zoho.bigin.bigin_photo) (C(total), C(by_method), C(token_refreshes)).
+    - What the task cost in requests, as described in RV(zoho.bigin.bigin_photo#module:api_calls).
   returned: always, unless ansible-core rejects the options before the module runs
   type: dict
   sample: {"total": 1, "by_method": {"GET": 1, "POST": 0, "DELETE": 0}, "token_refreshes": 0}
