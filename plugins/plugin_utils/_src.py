@@ -10,7 +10,8 @@ A subclass of :class:`SrcAction` names its module (``MODULE``). With ``remote_sr
 as given). A task that runs on the controller (connection ``local``) gives the module the
 resolved absolute path; on another host the file is sent to a temporary directory there,
 under its own base name (the module may send that name), and removed after the task.
-A directory is refused before the module runs. Every other option goes to the module
+A directory is refused before the module runs, unless ``ALLOW_DIRECTORY`` (then it is used in place on
+the controller, and refused for another host). Every other option goes to the module
 unchanged, with the ``module_defaults`` ansible-core has merged into the task's args.
 """
 
@@ -35,6 +36,8 @@ class SrcAction(ActionBase):
     """Run ``MODULE`` with its ``src`` found on the controller (and sent to the target when that is another host)."""
 
     MODULE = ""
+    # Whether src may be a directory (bigin_photo's restore): used in place on the controller, never sent.
+    ALLOW_DIRECTORY = False
     TRANSFERS_FILES = True
     _supports_check_mode = True
     _supports_async = True
@@ -84,9 +87,16 @@ class SrcAction(ActionBase):
     def _src_for_module(self, local_src, src):
         """Where the module is to read ``src``: the controller path itself, or a copy sent to the target."""
         local_src = os.path.abspath(local_src)
+        on_controller = self._connection.transport == "local"
         if os.path.isdir(local_src):
-            raise Refused("src: %s is a directory on the Ansible controller (%s); give a file" % (src, local_src))
-        if self._connection.transport == "local":
+            if not self.ALLOW_DIRECTORY:
+                raise Refused("src: %s is a directory on the Ansible controller (%s); give a file" % (src, local_src))
+            if not on_controller:
+                raise Refused("src: %s is a directory on the Ansible controller (%s), and the task runs on another "
+                              "host (connection %s); a directory is not copied to another host. Set remote_src: true "
+                              "with a directory on that host, or run the task on the controller (delegate_to: "
+                              "localhost)." % (src, local_src, self._connection.transport))
+        if on_controller:
             return local_src
         tmpdir = self._connection._shell.tmpdir or self._make_tmp_path()
         remote_src = self._connection._shell.join_path(tmpdir, os.path.basename(local_src))

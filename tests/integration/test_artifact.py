@@ -41,6 +41,7 @@ REQUIRED_FILES = (
     "bindep.txt",
     "plugins/modules/bigin_photo.py",
     "plugins/action/bigin_photo.py",
+    "plugins/plugin_utils/_src.py",  # the action plugins' src lookup
     "SECURITY.md",
     "plugins/modules/bigin_photo_info.py",
     # Galaxy renders the guides from these.
