@@ -7,22 +7,14 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
-#: data_center -> (accounts URL, API domain); the same table as plugins/module_utils/_client.py (a unit test compares them).
-DATA_CENTERS: dict[str, tuple[str, str]] = {
-    "us": ("https://accounts.zoho.com", "https://www.zohoapis.com"),
-    "eu": ("https://accounts.zoho.eu", "https://www.zohoapis.eu"),
-    "in": ("https://accounts.zoho.in", "https://www.zohoapis.in"),
-    "au": ("https://accounts.zoho.com.au", "https://www.zohoapis.com.au"),
-    "jp": ("https://accounts.zoho.jp", "https://www.zohoapis.jp"),
-    "cn": ("https://accounts.zoho.com.cn", "https://www.zohoapis.com.cn"),
-    "ca": ("https://accounts.zohocloud.ca", "https://www.zohoapis.ca"),
-    "sa": ("https://accounts.zoho.sa", "https://www.zohoapis.sa"),
-}
+from tests.conftest import collections_path  # noqa: F401  (makes the collection importable)
+# data_center -> (accounts URL, API domain), and the loopback names: the collection's own tables.
+from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS, LOOPBACK_HOSTS  # noqa: E402
+
 #: The domains of Zoho's accounts servers and API hosts: tokens go to these (https) or to loopback only.
 ZOHO_DOMAINS = ("zoho.com", "zoho.eu", "zoho.in", "zoho.com.au", "zoho.jp", "zoho.com.cn", "zohocloud.ca", "zoho.sa",
                 "zohoapis.com", "zohoapis.eu", "zohoapis.in", "zohoapis.com.au", "zohoapis.jp", "zohoapis.com.cn",
                 "zohoapis.ca", "zohoapis.sa")
-LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
 REQUIRED = ("BIGIN_CLIENT_ID", "BIGIN_CLIENT_SECRET", "BIGIN_REFRESH_TOKEN")
 #: What the client behind the refresh token must be granted.
 SCOPES = ("ZohoBigin.modules.contacts.ALL", "ZohoSearch.securesearch.READ")

@@ -21,7 +21,7 @@ import requests
 
 from tests.conftest import CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN, REPO_ROOT, assert_no_secrets, wait_for
 from tests.live.checks import CHECK_NAMES
-from tests.live.config import DATA_CENTERS, ConfigError, host_allowed, load
+from tests.live.config import ConfigError, host_allowed, load
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.simulator.profiles import profile_variants
 
@@ -146,12 +146,6 @@ def test_host_rules() -> None:
     config = load({"BIGIN_CLIENT_ID": "a", "BIGIN_CLIENT_SECRET": "b", "BIGIN_REFRESH_TOKEN": "c", "BIGIN_DATA_CENTER": "eu"})
     assert (config.accounts_url, config.default_api_domain, config.api_domain) == (
         "https://accounts.zoho.eu", "https://www.zohoapis.eu", None)
-
-
-def test_data_centres_are_the_collections() -> None:
-    from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS as COLLECTION_DATA_CENTERS  # pylint: disable=import-outside-toplevel
-
-    assert DATA_CENTERS == COLLECTION_DATA_CENTERS
 
 
 def test_refused_refresh_is_a_setup_error() -> None:
