@@ -338,7 +338,8 @@ def immutable_dir(tmp_path: t.Any) -> t.Iterator[str]:
     path.chmod(0o700)
 
 
-@pytest.mark.parametrize("credentials", ["refresh", "both"])
+# With both kinds of credentials the same checks run again: the default leg only (Makefile).
+@pytest.mark.parametrize("credentials", ["refresh", pytest.param("both", marks=pytest.mark.default_core_only)])
 def test_bad_input_is_refused_before_any_request(sim: BiginSimulator, play: t.Any, tmp_path: t.Any,
                                                  immutable_dir: str, credentials: str) -> None:
     """Each failure names the option (and, where given, says exactly what is wrong); nothing is sent.
