@@ -27,7 +27,9 @@ INTEGRATION_ARGS ?= -n 2
 # simulator's other behaviour profiles (marker profile_variant, issue 16: about 5 minutes) and the files that
 # check the collection's own logic (marker default_core_only: selection, export, retries, budgets, scale), which
 # does not depend on the ansible-core version. Every leg runs the rest: what goes through ansible-core's own code
-# (action plugins, module_defaults, check and diff mode, no_log, warnings, docs) and the unit tests.
+# (action plugins, module_defaults, check and diff mode, no_log, warnings, docs). The plugins' unit tests run
+# on every leg through ansible-test units; pytest tests/unit (the same, plus the simulator's and the live
+# suite's, which do not touch ansible-core) on these legs only.
 ONE_LEG ?= $(DEFAULT_CORE)
 ONE_LEG_MARKERS := -m "not profile_variant and not default_core_only"
 ANSIBLE_TEST_ARGS ?= --color no
@@ -133,8 +135,8 @@ integration-$1: $(call venv_of,$1)/.stamp collection-link
 	scripts/run-pytest.sh integration-$1 $(call venv_of,$1)/bin/python tests/integration $(PYTEST_ARGS) $(INTEGRATION_ARGS) \
 	  $(if $(filter $1,$(ONE_LEG)),,$(ONE_LEG_MARKERS))
 
-## one leg: unit-<core>, integration-<core>, sanity-<core>, units-<core>
-matrix-$1: unit-$1 integration-$1 sanity-$1 units-$1
+## one leg: integration-<core>, sanity-<core>, units-<core>, and unit-<core> on the ONE_LEG legs
+matrix-$1: $(if $(filter $1,$(ONE_LEG)),unit-$1) integration-$1 sanity-$1 units-$1
 endef
 $(foreach v,$(MATRIX),$(eval $(call leg_rules,$v)))
 

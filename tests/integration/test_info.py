@@ -16,9 +16,6 @@ from tests.conftest import sha
 from tests.integration.conftest import C1, C2, C3, C4, INFO, RECORD_INFO, info_task, photo_path, seed_records
 from tests.simulator.bigin_simulator import GIF_MIN, JPEG_MIN, PNG_RED, BiginSimulator
 
-# These behaviours must not depend on what no Bigin source confirms (see tests/integration/conftest.py).
-pytestmark = pytest.mark.profiles("no_photo_get")
-
 A1 = "3000000040001"
 UNKNOWN = "3999999999999"
 # A photo larger than what is read when only presence matters: its facts still come from all its bytes.
@@ -35,6 +32,8 @@ def facts(module: str, record_id: str, data: bytes | None, content_type: str = "
             "sha256": sha(data), "content_type": content_type}
 
 
+# Under each answer Bigin might give for "no photo" (see tests/integration/conftest.py).
+@pytest.mark.profiles("no_photo_get")
 def test_photo_info_reports_photo_facts_and_changes_nothing(sim: BiginSimulator, play: t.Any) -> None:
     sim.add_record("Contacts", C1, photo=PNG_RED)
     sim.add_record("Contacts", C2, photo=JPEG_MIN)
