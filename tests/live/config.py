@@ -7,7 +7,8 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
-from tests.conftest import collections_path  # noqa: F401  (makes the collection importable)
+# Imported for its effect: it puts this checkout's collection on sys.path.
+import tests.conftest  # pylint: disable=unused-import
 # data_center -> (accounts URL, API domain), and the loopback names: the collection's own tables.
 from ansible_collections.zoho.bigin.plugins.module_utils._client import DATA_CENTERS, LOOPBACK_HOSTS  # noqa: E402
 
