@@ -111,7 +111,7 @@ SECRET_OPTIONS = ("access_token", "client_id", "client_secret", "refresh_token")
 
 
 def distinct(outcomes: t.Sequence[Result]) -> list[Result]:
-    """Each result once, in order: a repeated record shares one result (see BiginModule.results_for)."""
+    """Each result once, in order: a repeated record shares one result (see BiginModule.process)."""
     return list(dict.fromkeys(outcomes))
 
 
@@ -232,7 +232,7 @@ class BiginModule:
             instance.module.fail_json(msg="%s (nothing was changed)" % exc, error=exc.to_dict())
         except Exception as exc:  # pylint: disable=broad-exception-caught
             # No traceback reaches the user. Its type only: the text of an unforeseen exception may
-            # quote a request or a secret. Per-record work has its own catch (run_records), so this is
+            # quote a request or a secret. Per-record work has its own catch (_work), so this is
             # reached only outside it (selection, results).
             instance.module.fail_json(msg="unexpected %s in %s; please report it" % (type(exc).__name__, cls.__name__),
                                       error={"code": UnexpectedError.code, "message": type(exc).__name__})
@@ -264,32 +264,19 @@ class BiginModule:
             self._client = self.connect()
         return self._client
 
-    def select_records(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
-        """The records the selection options name; ``fields`` are read too when records are listed.
-
-        For record_id no request is sent: unlisted refs in input order (repeats kept). For criteria
-        or all_records, every page is read before this returns, so a selection too large for
-        search fails before anything is changed. With no selection option (allowed only when
-        ``selection_optional``), an empty list: the module decides what that means.
-        """
-        return [ref for page in self.selected_pages(fields) for ref in page]
-
     def selected_pages(self, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
-        """As select_records(), a page at a time: all_records reads its next page only when process() asks for it."""
+        """The records the selection options name, a page at a time; ``fields`` are read too when records are listed.
+
+        For record_id no request is sent: one page of unlisted refs in input order (repeats kept). A
+        search reads every page before its records come, so a selection too large for it fails before
+        anything is changed; all_records reads its next page only when process() asks for it. With no
+        selection option (allowed only when ``selection_optional``), no page: the module decides.
+        """
         if self.selection is None:
             self.check_input()
         if self.selection is None:
             return iter([])
         return RecordsService(self.client, self.selection.module_name).select_pages(self.selection, fields)
-
-    @staticmethod
-    def results_for(refs: t.Sequence[RecordRef], factory: t.Callable[[RecordRef], Result]) -> list[Result]:
-        """One result per ref; a repeated record shares one, worked on once and reported at each position."""
-        by_id: dict[str, Result] = {}
-        for ref in refs:
-            if ref.record_id not in by_id:
-                by_id[ref.record_id] = factory(ref)
-        return [by_id[ref.record_id] for ref in refs]
 
     def connect(self) -> BiginClient:
         """Build the client; no request is sent until the first record is worked on."""
@@ -328,7 +315,7 @@ class BiginModule:
 
     def process(self, pages: t.Iterable[t.Sequence[RecordRef]], factory: t.Callable[[RecordRef], Result],
                 work: t.Callable[[Result], None], settle: t.Callable[[Result], bool] | None = None) -> list[Result]:
-        """One result per selected record, each worked on as run_records() does; the results in selection order.
+        """One result per selected record (a repeated one shares its result), in selection order; see _work().
 
         ``pages`` may be a listing that reads its next page while the records of the last are worked
         on (selected_pages()). ``settle`` decides, without a request, a record that the listing shows
@@ -350,11 +337,6 @@ class BiginModule:
 
         self._work((unique(page) for page in pages), work, settle)
         return positions
-
-    def run_records(self, outcomes: list[Result], work: t.Callable[[Result], None]) -> list[Result]:
-        """Work on every record of ``outcomes`` (each distinct one once); see _work()."""
-        self._work(iter([distinct(outcomes)]), work)
-        return outcomes
 
     def _work(self, pages: t.Iterator[list[Result]], work: t.Callable[[Result], None],
               settle: t.Callable[[Result], bool] | None = None) -> None:

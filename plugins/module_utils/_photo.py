@@ -391,7 +391,8 @@ class PhotoService:
         if before.present and backup_dir and photo_bytes is not None:
             out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
         self.upload(out.record_id, image)
-        # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does).
+        # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does). The upload
+        # landed: changed, and src is what Bigin holds unless the read-back says otherwise (or fails).
         out.changed, out.after = True, image.state
         out.after = self.read_back(out, image)
 

@@ -65,7 +65,8 @@ class RecordRef:
         self.record_id = record_id
         self.listed = listed
         self.photo_marker = photo_marker if listed else None
-        self.fields = dict(fields or {}) if listed else {}
+        # The record as Bigin returned it, not copied: parsed for this ref alone (100,000 of them in a listing).
+        self.fields = fields if listed and fields is not None else {}
         # Set when the server listed an id that is not a record id: the record is failed, never worked on
         # (the id would go into URLs and file names).
         self.bad_id: str | None = None
@@ -80,9 +81,7 @@ class RecordRef:
             return ref
         marker = record.get(PHOTO_FIELD)
         # Any non-empty string says "has a photo"; anything else (null, "", a stray type) says none.
-        ref = cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None)
-        ref.fields = record  # freshly parsed for this ref alone: no copy (100,000 of them in a listing)
-        return ref
+        return cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None, record)
 
     @property
     def has_photo(self) -> bool | None:
@@ -291,17 +290,18 @@ class RecordsService:
         """Every record of the module, in Bigin's order."""
         return [ref for page in self.iter_pages(fields) for ref in page]
 
-    def search(self, criteria: str, fields: t.Sequence[str] = ()) -> list[RecordRef]:
+    def search(self, criteria: str | Criteria, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """The records matching ``criteria`` (at most 2,000), in Bigin's order; all pages read before returning.
 
         The fields the criteria name are read too, so that each record can be checked against them.
         """
+        parsed = criteria if isinstance(criteria, Criteria) else parse_criteria(criteria)
         refs: list[RecordRef] = []
-        wanted = list(fields) + [name for name in parse_criteria(criteria).fields if name not in fields]
+        wanted = list(fields) + [name for name in parsed.fields if name not in fields]
         if len(set(wanted) - set(ALWAYS_FIELDS)) > MAX_FIELDS:
             raise InputError("criteria: with fields, %d fields would be read; at most %d (Bigin takes 50, id and "
                              "Record_Image are always asked for)" % (len(set(wanted) - set(ALWAYS_FIELDS)), MAX_FIELDS))
-        params = {"criteria": criteria, "fields": self._fields(wanted)}
+        params = {"criteria": parsed.text, "fields": self._fields(wanted)}
         # A missing ZohoSearch.securesearch.READ is named by the client (see required_scopes).
         for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
                                    tokens=False):
@@ -319,18 +319,12 @@ class RecordsService:
                    if isinstance(record, dict) and str(record.get("id")) == record_id]
         return RecordRef.from_record(self.module_name, records[0]) if records else None
 
-    def select(self, selection: Selection, fields: t.Sequence[str] = ()) -> list[RecordRef]:
-        """The selected records; for ids no request is sent (unlisted refs, input order, repeats kept)."""
-        if selection.ids is not None:
-            return [RecordRef(self.module_name, record_id) for record_id in selection.ids]
-        if selection.criteria is not None:
-            return self.search(selection.criteria, fields)
-        return self.list_all(fields)
-
     def select_pages(self, selection: Selection, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
         """The selected records a page at a time: all_records reads its next page only when asked for; ids
-        and a search come as one page (a search reads every page first: its 2,000-record limit must fail
-        before any change)."""
-        if selection.all_records:
-            return self.iter_pages(fields)
-        return iter([self.select(selection, fields)])
+        (no request: unlisted refs, input order, repeats kept) and a search come as one page (a search
+        reads every page first: its 2,000-record limit must fail before any change)."""
+        if selection.ids is not None:
+            return iter([[RecordRef(self.module_name, record_id) for record_id in selection.ids]])
+        if selection.parsed is not None:
+            return iter([self.search(selection.parsed, fields)])
+        return self.iter_pages(fields)

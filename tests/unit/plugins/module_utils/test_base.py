@@ -462,7 +462,7 @@ def test_lost_token_answer_costs_one_token(sim: BiginSimulator, run: t.Callable[
                for w in module_warnings)
 
 
-# -- run_records: an unforeseen exception in one record ----------------------------------------------
+# -- the runner: an unforeseen exception in one record ----------------------------------------------
 
 @pytest.mark.parametrize("concurrency", [1, 3])
 def test_unexpected_exception_in_one_record_keeps_the_others(sim: BiginSimulator, run: t.Callable[..., Result],
