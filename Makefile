@@ -87,6 +87,10 @@ test-live: venv
 bench: venv
 	$(VENV)/bin/python benchmarks/bench_photo.py
 
+## the HTML documentation site in build/docs/html (Sphinx warnings are errors)
+docs-site: venv collection-link
+	PATH="$(BIN):$$PATH" $(STEP) docs-site . scripts/build-docs-site.sh
+
 # ---------------------------------------------------------------- venvs
 # $(VENV)/.stamp is rebuilt when the requirement or constraint files change.
 $(VENV)/.stamp: tests/requirements-dev.txt tests/requirements-matrix.txt tests/constraints/ansible-core-$(DEFAULT_CORE).txt
@@ -164,10 +168,6 @@ lint: venv
 docs: venv stage
 	PATH="$(BIN):$$PATH" $(STEP) antsibull-docs $(STAGE) antsibull-docs lint-collection-docs --plugin-docs .
 
-## the HTML documentation site in build/docs/html (Sphinx warnings are errors)
-docs-site: venv collection-link
-	PATH="$(BIN):$$PATH" $(STEP) docs-site . scripts/build-docs-site.sh
-
 ## antsibull-changelog lint of changelogs/
 changelog: venv
 	PATH="$(BIN):$$PATH" $(STEP) antsibull-changelog . antsibull-changelog lint
@@ -189,9 +189,10 @@ galaxy-importer: build $(GI_VENV)/.stamp
 stage:
 	@scripts/stage-collection.sh $(STAGE)
 
-## link the checkout into build/collections for plain pytest and ansible-playbook
+## link the checkout into build/collections for plain pytest and ansible-playbook (an existing link stays)
 collection-link:
-	@scripts/link-collection.sh $(COLLECTIONS)
+	@mkdir -p $(COLLECTIONS)/ansible_collections/zoho
+	@[ -L $(COLLECTIONS)/ansible_collections/zoho/bigin ] || ln -sfn $(ROOT) $(COLLECTIONS)/ansible_collections/zoho/bigin
 
 ## link the COMPAT_PYTHONS interpreters into build/pybin for sanity-compat
 pybin:
@@ -205,9 +206,10 @@ results-clean:
 summary:
 	@$(PYTHON) scripts/summarize_results.py $(RESULTS)
 
-## remove build output and caches (the venvs stay)
+## remove build output (staged collection, results, artifacts, docs, the galaxy-importer venv) and caches (the venvs stay)
 clean:
-	scripts/clean.sh
+	rm -rf build tests/output .pytest_cache .hypothesis
+	find . -name __pycache__ -type d -not -path './.venv*' -prune -exec rm -rf {} +
 
 ## clean, and remove the venvs
 distclean: clean

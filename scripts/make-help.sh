@@ -4,17 +4,23 @@
 # Usage: scripts/make-help.sh MAKEFILE [NAME=VALUE...]
 # make help: prints the Makefile's opening comment, then one line per target (each rule whose
 # line above is a "## what it does" comment; in the per-core rules "$1" and "%" read "<core>"),
-# then the settings NAME=VALUE that the Makefile passes (all can be overridden: make NAME=...).
+# under the heading of its "# ---- section" of the Makefile (the entry points first: they are
+# what most people need), then the settings NAME=VALUE that the Makefile passes (all can be
+# overridden: make NAME=...).
 set -euo pipefail
 makefile=$1
 shift
 awk '
     NR == 1, /^$/ { if (/^#/) { sub(/^# ?/, ""); print }; next }
+    /^# ---------- */ { section = $0; sub(/^# -+ /, "", section); next }
     /^## / { help = substr($0, 4); next }
     help != "" && /^[^ \t#=]+:([^=]|$)/ {
         target = substr($0, 1, index($0, ":") - 1)
         gsub(/\$1|%/, "<core>", target)
-        if (!targets++) print "\nTargets (make TARGET; the default is test):"
+        if (section != shown) {
+            shown = section
+            print (section == "entry points" ? "\nStart here (make TARGET; the default is test):" : "\nOther targets: " section)
+        }
         printf "  %-22s %s\n", target, help
     }
     { help = "" }
