@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The connection options every zoho.bigin module takes (see module_utils/_base.py).
+    # The connection options every zoho.bigin module takes (see module_utils/_connection.py).
     DOCUMENTATION = r"""
 options:
   access_token:

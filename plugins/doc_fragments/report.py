@@ -5,7 +5,7 @@ from __future__ import annotations
 
 
 class ModuleDocFragment:
-    # The report option of the modules that work on records (see module_utils/_base.py, BiginModule.finish).
+    # The report option of the modules that work on records (see module_utils/_runner.py, RecordRunner.finish).
     DOCUMENTATION = r"""
 options:
   report:

@@ -320,7 +320,9 @@ class BiginPhoto(BiginModule):
         "remote_src": {"type": "bool", "default": False},
     }
     module_kwargs = {"required_if": [["state", "present", ["src"]]]}
-    selection_optional = True  # src a directory names the records itself; run() refuses no selection otherwise
+
+    def without_selection(self) -> None:
+        """src a directory names the records itself; run() refuses no selection otherwise."""
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode

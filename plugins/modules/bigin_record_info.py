@@ -127,7 +127,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._record_info import Rec
 
 
 class BiginRecordInfo(BiginModule):
-    has_report = False  # its job is to return every record
+    spec_parts = ("connection", "selection")  # no report: its job is to return every record
     argument_spec = {
         "fields": {"type": "list", "elements": "str"},
     }

@@ -12,14 +12,16 @@ import os
 import typing as t
 
 import pytest
+from ansible.module_utils import basic
 
-from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache, TokenProvider
-from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, HTTPResult, Transport, Usage, new_session
+from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache
+from ansible_collections.zoho.bigin.plugins.module_utils._client import HTTPResult, new_session
+from ansible_collections.zoho.bigin.plugins.module_utils._connection import assemble_client
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, PhotoService
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
-from tests.unit.plugins.module_runner import Result, run_main
+from tests.unit.plugins.module_runner import Result, instance, run_main
 
 # Beside RECORD (tests/conftest.py), the Contacts records of the ``contacts`` fixture.
 NO_PHOTO = "3000000038010"
@@ -75,20 +77,25 @@ class Wire:
         self.warnings: list[str] = []
         self.minted: list[str] = []
         self.prepared: list[str] = []
-        self.session = new_session(pool_size, validate_certs, ca_path)
-        real_send = self.session.send
+        session = new_session(pool_size, validate_certs, ca_path)
+        real_send = session.send
 
         def recording_send(request: t.Any, **kwargs: t.Any) -> t.Any:
             self.prepared.append(request.url)
             return real_send(request, **kwargs)
 
-        self.session.send = recording_send  # type: ignore[method-assign]
-        self.transport = Transport(self.session, timeout, max_retries, self.warnings.append, sleep=self.waits.append,
-                                   usage=Usage(trace=trace))
+        session.send = recording_send  # type: ignore[method-assign]
         creds = (CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN) if refresh else (None, None, None)
-        self.tokens = TokenProvider(access_token, *creds, accounts_url=sim.url, post=self.transport.send_token_request,
-                                    cache=cache, warn=self.warnings.append, on_new_token=self.minted.append)
-        self.client = BiginClient(self.transport, sim.url, api_version, self.tokens)
+        params = dict(zip(("client_id", "client_secret", "refresh_token"), creds), access_token=access_token,
+                      data_center="us", api_domain=sim.url, accounts_url=sim.url, api_version=api_version,
+                      timeout=timeout, validate_certs=validate_certs, ca_path=ca_path, max_retries=max_retries,
+                      token_cache=False, max_api_calls=None, concurrency=pool_size - 1)
+        # The modules' own assembly (_connection.py), with the recording hooks; unchecked, so that tests
+        # can send what the option checks would refuse.
+        self.client = assemble_client(params, sim.url, sim.url, self.warnings.append, trace=trace,
+                                      on_new_token=self.minted.append, session=session, sleep=self.waits.append,
+                                      cache=cache)
+        self.transport, self.tokens, self.session = self.client.transport, self.client.tokens, session
         self.service = PhotoService(self.client, "Contacts")
 
     def photo_url(self, record_id: str = RECORD) -> str:
@@ -149,3 +156,33 @@ def module_args(contacts: BiginSimulator) -> t.Callable[..., dict[str, t.Any]]:
         return {key: value for key, value in args.items() if value is not None}
 
     return build
+
+
+# -- helpers of the base, connection and runner tests ----------------------------------------------
+
+def photo_module(**extra: t.Any) -> t.Any:
+    """bigin_photo's module object for RECORD (state absent, the access token) and ``extra``; no request is sent."""
+    args = {"access_token": ACCESS_TOKEN, "module": "Contacts", "record_id": RECORD, "state": "absent"}
+    return instance(dict(args, **extra), bigin_photo.BiginPhoto)
+
+
+def refused(result: Result, sim: BiginSimulator) -> str:
+    """The message of a run that failed before sending any request."""
+    assert result["failed"] is True
+    assert sim.requests == []
+    return result["msg"]
+
+
+@pytest.fixture
+def module_warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every warning the module issues (recorded at AnsibleModule.warn: where the warning then goes
+    depends on whether a controller-side ansible import ran earlier in this process)."""
+    issued: list[str] = []
+    warn = basic.AnsibleModule.warn
+
+    def recording(self: basic.AnsibleModule, warning: str, *args: t.Any, **kwargs: t.Any) -> None:
+        issued.append(warning)
+        warn(self, warning, *args, **kwargs)
+
+    monkeypatch.setattr(basic.AnsibleModule, "warn", recording)
+    return issued
