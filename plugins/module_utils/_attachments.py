@@ -33,6 +33,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
 from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     FileTooLarge,
     NotARegularFile,
+    attachment_backup_name,
     hash_regular,
     open_regular,
     sync_directory,
@@ -50,12 +51,9 @@ MAX_LIST_PAGES = 10
 ATTACHMENT_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 LINK_TYPE = "Link URL"
 MAX_NAME_CHARS = 255
-# Of a backup file's name, the part taken from the attachment's name (the file system takes 255 bytes).
-MAX_BACKUP_NAME_BYTES = 180
 # The scope pairs (Bigin's v2 attachment pages): the module's scope and one of these, per method.
 ATTACHMENT_SCOPE_PREFIX = "ZohoBigin.modules.attachments."
 ATTACHMENT_SCOPE_OPERATIONS = {"GET": ("READ",), "POST": ("WRITE", "CREATE"), "DELETE": ("DELETE",)}
-_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\]")
 
 
 def name_scope_pair(exc: BiginAPIError, method: str, module_name: str) -> None:
@@ -79,13 +77,6 @@ def check_name(value: t.Any, option: str = "name", upload: bool = True) -> str:
         separator = " or a path separator (/ or \\)" if upload else ""
         raise InputError("%s: %s contains a control character%s" % (option, excerpt(value, quote=True), separator))
     return value
-
-
-def backup_file_name(module_name: str, record_id: str, attachment_id: str, file_name: str) -> str:
-    """``{Module}-{record_id}-{attachment_id}-{file_name}``, the name made safe: no path separator, control character or leading dot."""
-    safe = _UNSAFE_NAME_CHARS.sub("_", file_name).lstrip(".").strip()
-    safe = safe.encode("utf-8")[:MAX_BACKUP_NAME_BYTES].decode("utf-8", "ignore") or "attachment"
-    return "%s-%s-%s-%s" % (module_name, record_id, attachment_id, safe)
 
 
 class Source:
@@ -329,7 +320,7 @@ class AttachmentService:
         kept as it is; another file of that name fails the record, which is then left alone.
         """
         directory = t.cast(str, self.backup_dir)
-        final = os.path.join(directory, backup_file_name(self.module_name, record_id, t.cast(str, att.id), att.file_name))
+        final = os.path.join(directory, attachment_backup_name(self.module_name, record_id, t.cast(str, att.id), att.file_name))
         fd, temp = tempfile.mkstemp(prefix=".bigin-", suffix=".tmp", dir=directory)  # O_EXCL, 0600
         try:
             try:

@@ -14,11 +14,13 @@ replaced or removed, and then its previous version moves to ``dest/.versions/``
 (the newest ``keep_versions`` per record are kept).  Any other file with an
 export name is left alone: one warning names them, and a record whose file
 name is taken by such a file fails (unless the file holds the same photo).
+
+Photos are read through PhotoReader (_sources.py), the GET that bigin_photo's PhotoService extends:
+the export does not import the photo feature.  File names: _files.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import json
 import os
 import threading
@@ -28,28 +30,23 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import MAX_PHOT
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
 from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     NotARegularFile,
+    check_directory,
     hash_regular,
+    photo_file_name,
     read_regular,
     sync_directory,
+    utc_stamp,
+    version_name,
     write_file_atomically,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
-    IMAGE_SIGNATURES,
-    Outcome,
-    PhotoService,
-    PhotoState,
-    check_directory,
-    image_type,
-)
-from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
+from ansible_collections.zoho.bigin.plugins.module_utils._image import IMAGE_EXTS, PhotoState, image_ext
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PhotoReader
 
 MANIFEST_NAME = ".bigin-export.json"
 MANIFEST_VERSION = 1
-# Temporary files start with a dot and end in .tmp: never mistaken for a photo or the manifest.
+# Temporary files start with a dot (and end in .tmp, write_file_atomically's suffix): never mistaken for a photo or the manifest.
 TEMP_PREFIX = ".bigin-export-"
-TEMP_SUFFIX = ".tmp"
-# WebP too: Bigin may hold one (it cannot be uploaded, so a restore refuses it by name rather than skip it).
-IMAGE_EXTS: tuple[str, ...] = tuple(dict.fromkeys([ext for _magic, ext, _type in IMAGE_SIGNATURES] + ["webp"]))
 # Previous versions of the files the export replaced or removed, newest keep_versions per record.
 VERSIONS_DIR = ".versions"
 MAX_KEEP_VERSIONS = 100
@@ -69,10 +66,6 @@ class ForeignFile(ExportError):
     """The record's file name in ``dest`` is taken by a file this export did not write."""
 
     code = "FILE_NOT_WRITTEN_BY_EXPORT"
-
-
-def file_name(module_name: str, record_id: str, ext: str) -> str:
-    return "%s-%s.%s" % (module_name, record_id, ext)
 
 
 def file_state(path: str) -> PhotoState:
@@ -95,29 +88,24 @@ def check_dest(path: str, check_mode: bool, warn: t.Callable[[str], None] | None
     check_directory("dest", path, check_mode, warn)
 
 
-def version_name(name: str) -> str:
-    """``Contacts-1.png`` -> ``Contacts-1.20261203T104500123456Z.png``: fixed-width UTC stamps sort by time."""
-    stem, dot, ext = name.rpartition(".")
-    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
-    return "%s.%s%s%s" % (stem, stamp, dot, ext)
-
-
-def write_atomically(directory: str, name: str, data: bytes) -> None:
-    """Write ``data`` as ``directory/name`` (0600) through a temporary file the export recognises as its own."""
-    write_file_atomically(directory, name, data, TEMP_PREFIX, TEMP_SUFFIX)
-
-
-class ExportOutcome(Outcome):
+class ExportOutcome(RecordResult):
     """One record of an export; ``before``/``after`` describe its file in ``dest`` (for diff mode)."""
 
     def __init__(self, ref: RecordRef):
         super().__init__(ref.module_name, ref.record_id, ref)
+        self.before: PhotoState | None = None
+        self.after: PhotoState | None = None
         self.present: bool | None = None
         self.path: str | None = None
         self.written: str | None = None
         self.removed: list[str] = []
         # The previous version kept in dest/.versions when the file was replaced or removed.
         self.versions: list[str] = []
+
+    def diff(self) -> tuple[dict[str, t.Any], dict[str, t.Any]] | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.before.to_dict(), self.after.to_dict()
 
     def to_export(self) -> dict[str, t.Any]:
         result: dict[str, t.Any] = {"module": self.module_name, "record_id": self.record_id, "changed": self.changed}
@@ -172,7 +160,7 @@ class Manifest:
         if text == self.saved:
             return False
         body = json.dumps({"version": MANIFEST_VERSION, "records": self.records}, sort_keys=True, indent=1)
-        write_atomically(os.path.dirname(self.path), MANIFEST_NAME, body.encode("utf-8") + b"\n")
+        write_file_atomically(os.path.dirname(self.path), MANIFEST_NAME, body.encode("utf-8") + b"\n", TEMP_PREFIX)
         self.saved = text
         return True
 
@@ -191,7 +179,7 @@ class ExportService:
         self.keep_versions = keep_versions
         self.warn = warn
         self.manifest = Manifest(dest, warn)
-        self._services: dict[str, PhotoService] = {}
+        self._readers: dict[str, PhotoReader] = {}
         # dest is read once: a stat per image type per record cost 6 system calls for each of 10,000 records.
         self._names = self._scan(dest)
         self._names_lock = threading.Lock()
@@ -222,15 +210,15 @@ class ExportService:
                 else:
                     self._names.discard(name)
 
-    def photo_service(self, module_name: str) -> PhotoService:
-        service = self._services.get(module_name)
-        if service is None:
-            service = self._services.setdefault(module_name, PhotoService(self.client, module_name))
-        return service
+    def photo_reader(self, module_name: str) -> PhotoReader:
+        reader = self._readers.get(module_name)
+        if reader is None:
+            reader = self._readers.setdefault(module_name, PhotoReader(self.client, module_name))
+        return reader
 
     def existing_files(self, module_name: str, record_id: str) -> list[str]:
         """Names of this record's export files in dest (one per image extension at most)."""
-        names = [file_name(module_name, record_id, ext) for ext in IMAGE_EXTS]
+        names = [photo_file_name(module_name, record_id, ext) for ext in IMAGE_EXTS]
         if self._names is None:
             return [name for name in names
                     if os.path.lexists(os.path.join(self.dest, name)) and not os.path.isdir(os.path.join(self.dest, name))]
@@ -264,7 +252,7 @@ class ExportService:
             out.present, out.after = True, before
             return
 
-        state, photo_bytes = self.photo_service(ref.module_name).fetch(ref.record_id, need_bytes=True)
+        state, photo_bytes = self.photo_reader(ref.module_name).fetch(ref.record_id, need_bytes=True)
         if not state.present:
             self._no_photo(out, own, foreign, entry, key)
             return
@@ -272,8 +260,7 @@ class ExportService:
             raise ExportError("the photo of %s could not be read in full; %s was left as it was"
                               % (key, out.path or "dest"))
         out.present = True
-        ext = (image_type(photo_bytes) or ("bin", ""))[0]
-        name = file_name(ref.module_name, ref.record_id, ext)
+        name = photo_file_name(ref.module_name, ref.record_id, image_ext(photo_bytes))
         path = os.path.join(self.dest, name)
         after = PhotoState.of(photo_bytes)
         adopted = False
@@ -295,7 +282,7 @@ class ExportService:
             else:
                 try:
                     versions, moved = self._keep(replaced, entry.get("sha256"), versions, link=replaced == name)
-                    write_atomically(self.dest, name, photo_bytes)
+                    write_file_atomically(self.dest, name, photo_bytes, TEMP_PREFIX)
                     self._note_file(name, True)
                     if replaced != name:  # the photo changed type: one file per record
                         if not moved:
@@ -312,7 +299,7 @@ class ExportService:
             out.changed = True
             if not self.check_mode:
                 try:
-                    write_atomically(self.dest, name, photo_bytes)
+                    write_file_atomically(self.dest, name, photo_bytes, TEMP_PREFIX)
                     self._note_file(name, True)
                 except OSError as exc:
                     raise ExportError("writing %s failed (%s); the file there was left as it was"
@@ -388,13 +375,13 @@ class ExportService:
         if not self.keep_versions:
             return versions, False
         directory = self._versions_dir()
-        kept = version_name(name)
+        kept = version_name(name, utc_stamp())
         source = os.path.join(self.dest, name)
         if link:
             try:
                 os.link(source, os.path.join(directory, kept))
             except OSError:  # a file system without hard links: a copy, complete on disk before the write
-                write_atomically(directory, kept, read_regular(source, MAX_PHOTO_BODY))
+                write_file_atomically(directory, kept, read_regular(source, MAX_PHOTO_BODY), TEMP_PREFIX)
         else:
             os.rename(source, os.path.join(directory, kept))
         sync_directory(directory)
@@ -410,7 +397,7 @@ class ExportService:
 
     def _would_keep(self, name: str) -> list[str]:
         """Check mode: where ``name``'s version would go."""
-        return [os.path.join(self.dest, VERSIONS_DIR, version_name(name))] if self.keep_versions else []
+        return [os.path.join(self.dest, VERSIONS_DIR, version_name(name, utc_stamp()))] if self.keep_versions else []
 
     def _newest(self, versions: list[dict[str, t.Any]]) -> list[str]:
         return [os.path.join(self.dest, str(versions[-1]["file"]))] if self.keep_versions and versions else []

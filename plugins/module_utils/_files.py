@@ -1,17 +1,34 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""File-system helpers every feature that writes files shares.
+"""Files, for every feature that reads or writes them: safe reads, atomic writes, directory options, file names.
 
 This file is private to the collection: its API may change without notice.
+
+The names of the files the collection writes are made and read here only, so that a
+writer and the restore that reads its files back cannot drift apart:
+
+* an export file: ``{Module}-{record_id}.{ext}`` (bigin_photo_export, in ``dest``);
+* a photo backup: ``{Module}-{record_id}-{UTC stamp}.{ext}`` (bigin_photo, in ``backup_dir``);
+* a version of an export file: ``{stem}.{UTC stamp}.{ext}`` (in ``dest/.versions``);
+* an attachment backup: ``{Module}-{record_id}-{attachment_id}-{file name made safe}`` (bigin_attachment).
+
+A restore (bigin_photo with ``src`` a directory) reads the first two back (parse_photo_file_name).
 """
 
 from __future__ import annotations
 
+import datetime
 import errno
+import functools
 import hashlib
 import os
+import re
 import stat
 import tempfile
+import typing as t
+
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._image import IMAGE_EXTS
 
 
 def sync_directory(directory: str) -> None:
@@ -124,3 +141,87 @@ def write_file_atomically(directory: str, name: str, data: bytes, prefix: str = 
             pass
         raise
     sync_directory(directory)  # the rename itself survives a crash only once the directory is synced
+
+
+def check_directory(option_name: str, path: str, check_mode: bool,
+                    warn: t.Callable[[str], None] | None = None) -> None:
+    """A directory option must name (or become) a writable directory; it is created 0700 if missing.
+
+    Created race-free: a fork that creates it first is no error.  A directory others may write to is
+    used with a warning: they could swap or plant files in it.
+    """
+    if not os.path.isdir(path):
+        if os.path.lexists(path):
+            raise InputError("%s: %s exists and is not a directory" % (option_name, path))
+        if check_mode:
+            return
+        try:
+            os.makedirs(path, mode=0o700, exist_ok=True)
+        except OSError as exc:
+            raise InputError("%s: %s cannot be created (%s)" % (option_name, path, exc.strerror or exc)) from None
+        if not os.path.isdir(path):
+            raise InputError("%s: %s exists and is not a directory" % (option_name, path))
+    if not os.access(path, os.W_OK | os.X_OK):
+        raise InputError("%s: %s is not writable" % (option_name, path))
+    if warn is not None and loose_permissions(path):
+        warn("%s: %s is writable by its group or by others, who could replace or plant files in it; "
+             "make it writable by its owner only (chmod go-w)" % (option_name, path))
+
+
+def check_backup_dir(path: str, check_mode: bool, warn: t.Callable[[str], None] | None = None) -> None:
+    """The ``backup_dir`` option of bigin_photo and bigin_attachment (see check_directory)."""
+    check_directory("backup_dir", path, check_mode, warn)
+
+
+# -- file names ----------------------------------------------------------------------------------
+
+# Fixed width, so that names holding a stamp sort by time.
+STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"
+STAMP_PATTERN = r"[0-9]{8}T[0-9]{12}Z"
+# Of an attachment backup's name, the part taken from the attachment's name (the file system takes 255 bytes).
+MAX_BACKUP_NAME_BYTES = 180
+_UNSAFE_NAME_CHARS = re.compile(r"[\x00-\x1f\x7f/\\]")
+
+
+def utc_stamp() -> str:
+    """Now, in UTC, as the names of backups and versions hold it: ``20261203T104500123456Z``."""
+    return datetime.datetime.now(datetime.timezone.utc).strftime(STAMP_FORMAT)
+
+
+def photo_file_name(module_name: str, record_id: str, ext: str) -> str:
+    """An export file: ``Contacts-1.png``."""
+    return "%s-%s.%s" % (module_name, record_id, ext)
+
+
+def photo_backup_name(module_name: str, record_id: str, ext: str, stamp: str) -> str:
+    """A photo backup: ``Contacts-1-20261203T104500123456Z.png``."""
+    return "%s-%s-%s.%s" % (module_name, record_id, stamp, ext)
+
+
+def version_name(name: str, stamp: str) -> str:
+    """A version of the export file ``name``: ``Contacts-1.png`` -> ``Contacts-1.20261203T104500123456Z.png``."""
+    stem, dot, ext = name.rpartition(".")
+    return "%s.%s%s%s" % (stem, stamp, dot, ext)
+
+
+def attachment_backup_name(module_name: str, record_id: str, attachment_id: str, file_name: str) -> str:
+    """``{Module}-{record_id}-{attachment_id}-{file_name}``, the name made safe: no path separator, control character or leading dot."""
+    safe = _UNSAFE_NAME_CHARS.sub("_", file_name).lstrip(".").strip()
+    safe = safe.encode("utf-8")[:MAX_BACKUP_NAME_BYTES].decode("utf-8", "ignore") or "attachment"
+    return "%s-%s-%s-%s" % (module_name, record_id, attachment_id, safe)
+
+
+@functools.lru_cache(maxsize=None)  # compiled once per module: a restore matches every name in its directory
+def _photo_name_pattern(module_name: str) -> re.Pattern[str]:
+    return re.compile(r"\A%s-([0-9]{1,19})(?:-(%s))?\.(%s)\Z" % (re.escape(module_name), STAMP_PATTERN, "|".join(IMAGE_EXTS)))
+
+
+def parse_photo_file_name(name: str, module_name: str) -> tuple[str, str | None, str] | None:
+    """(record_id, stamp, ext) of an export file (stamp None) or a photo backup of ``module_name``; else None.
+
+    Only image extensions count: a ``.bin`` backup (bytes of no known image type) is no photo to restore.
+    """
+    match = _photo_name_pattern(module_name).match(name)
+    if match is None:
+        return None
+    return match.group(1), match.group(2), match.group(3)

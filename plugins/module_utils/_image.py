@@ -1,16 +1,84 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Width and height of an image, read from its header by hand (no image library on the managed host).
+"""What an image is, read from its bytes alone, for every photo feature.
 
 This file is private to the collection: its API may change without notice.
 
-The upload API refuses images over 10 megapixels; reading the size first lets a
-task fail before it sends anything.
+Its type by its magic bytes (the file extension the collection gives it), what is
+known of a photo (PhotoState), and its width and height, read from its header by
+hand (no image library on the managed host): the upload API refuses images over
+10 megapixels, and reading the size first lets a task fail before it sends anything.
 """
 
 from __future__ import annotations
 
+import hashlib
 import struct
+import typing as t
+
+# (magic bytes, extension, content type)
+IMAGE_SIGNATURES: tuple[tuple[bytes, str, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
+    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
+    (b"GIF87a", "gif", "image/gif"),
+    (b"GIF89a", "gif", "image/gif"),
+    (b"BM", "bmp", "image/bmp"),
+)
+# WebP too: Bigin may hold one (it cannot be uploaded, so a restore refuses it by name rather than skip it).
+IMAGE_EXTS: tuple[str, ...] = tuple(dict.fromkeys([ext for _magic, ext, _type in IMAGE_SIGNATURES] + ["webp"]))
+# The extension of a photo file whose bytes are no image this collection knows.
+UNKNOWN_EXT = "bin"
+
+
+def image_type(data: bytes) -> tuple[str, str] | None:
+    """(extension, content type) of an image, by its magic bytes."""
+    for magic, ext, content_type in IMAGE_SIGNATURES:
+        if data.startswith(magic):
+            return ext, content_type
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    return None
+
+
+def image_ext(data: bytes) -> str:
+    """The extension of the file that holds ``data``: its image type's, else UNKNOWN_EXT."""
+    kind = image_type(data)
+    return kind[0] if kind is not None else UNKNOWN_EXT
+
+
+class PhotoState:
+    """What is known of a record's photo: present, and size/sha256/content type where known."""
+
+    def __init__(self, present: bool, size: int | None = None, sha256: str | None = None,
+                 content_type: str | None = None):
+        self.present = present
+        self.size = size
+        self.sha256 = sha256
+        self.content_type = content_type
+        # True when Bigin holds a different image than the src uploaded (re-encoded): see PhotoService.upload.
+        self.reencoded = False
+
+    @classmethod
+    def of(cls, data: bytes, content_type: str | None = None) -> "PhotoState":
+        return cls(True, len(data), hashlib.sha256(data).hexdigest(), content_type)
+
+    def to_dict(self, with_type: bool = False) -> dict[str, t.Any]:
+        result: dict[str, t.Any] = {"present": self.present}
+        for key in ("size", "sha256") + (("content_type",) if with_type else ()):
+            if getattr(self, key) is not None:
+                result[key] = getattr(self, key)
+        if self.reencoded:
+            result["reencoded"] = True
+        return result
+
+    def marked_reencoded(self) -> "PhotoState":
+        copy = PhotoState(self.present, self.size, self.sha256, self.content_type)
+        copy.reencoded = True
+        return copy
+
+
+ABSENT = PhotoState(False)
+
 
 # JPEG start-of-frame markers: C0 to CF, except DHT (C4), JPG (C8) and DAC (CC), which are not frames.
 JPEG_SOF = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}

@@ -6,22 +6,19 @@ This file is private to the collection: its API may change without notice.
 
 A record's file is ``{Module}-{record_id}.{ext}`` (written by bigin_photo_export)
 or else the newest ``{Module}-{record_id}-{UTC timestamp}.{ext}`` (written by
-``backup_dir``, see PhotoService.backup).
+``backup_dir``); both names are made and read in _files.py.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import stat
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError, InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._export import IMAGE_EXTS
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image
-
-# PhotoService.backup names its files with strftime("%Y%m%dT%H%M%S%fZ"): fixed width, so they sort by time.
-BACKUP_STAMP = r"[0-9]{8}T[0-9]{12}Z"
+from ansible_collections.zoho.bigin.plugins.module_utils._files import parse_photo_file_name, photo_backup_name, photo_file_name
+from ansible_collections.zoho.bigin.plugins.module_utils._image import IMAGE_EXTS
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
 
 
 class NoSourceFile(BiginError):
@@ -55,8 +52,6 @@ class SourceDir:
     def __init__(self, directory: str, module_name: str):
         self.directory = directory
         self.module_name = module_name
-        pattern = re.compile(r"\A%s-([0-9]{1,19})(?:-(%s))?\.(%s)\Z"
-                             % (re.escape(module_name), BACKUP_STAMP, "|".join(IMAGE_EXTS)))
         self.exports: dict[str, list[str]] = {}
         self.backups: dict[str, list[tuple[str, str]]] = {}
         # record id -> why one of its files is not read; such a record fails rather than use another file.
@@ -69,10 +64,10 @@ class SourceDir:
             raise InputError("src: %s cannot be read (%s)" % (directory, exc.strerror or exc)) from None
         real_dir = os.path.realpath(directory)
         for name in names:
-            match = pattern.match(name)
-            if match is None:
+            parsed = parse_photo_file_name(name, module_name)
+            if parsed is None:
                 continue
-            record_id, stamp = match.group(1), match.group(2)
+            record_id, stamp, _ext = parsed
             problem = self._problem(os.path.join(directory, name), real_dir, name)
             if problem == "":
                 continue  # a directory under a photo's name: not a file at all
@@ -147,9 +142,10 @@ class SourceDir:
         """The record's photo, read now (one at a time, so memory stays bounded)."""
         path = self.path_for(record_id)
         if path is None:
-            looked_for = os.path.join(self.directory, "%s-%s" % (self.module_name, record_id))
-            raise NoSourceFile("no photo file for %s/%s in src: looked for %s.{%s} and %s-{UTC timestamp}.{ext}"
-                               % (self.module_name, record_id, looked_for, ",".join(IMAGE_EXTS), looked_for))
+            export = photo_file_name(self.module_name, record_id, "{%s}" % ",".join(IMAGE_EXTS))
+            backup = photo_backup_name(self.module_name, record_id, "{ext}", "{UTC timestamp}")
+            raise NoSourceFile("no photo file for %s/%s in src: looked for %s and %s" % (
+                self.module_name, record_id, os.path.join(self.directory, export), os.path.join(self.directory, backup)))
         try:
             return self._image(path)
         except InputError as exc:

@@ -245,7 +245,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._attachments import (
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import check_backup_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._files import check_backup_dir
 
 
 class BiginAttachment(BiginModule):

@@ -304,9 +304,11 @@ import os
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import default_cache_dir
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService, check_backup_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._files import check_backup_dir
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
 from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCopies
 
 

@@ -17,7 +17,8 @@ from ansible.module_utils import basic
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenCache
 from ansible_collections.zoho.bigin.plugins.module_utils._client import HTTPResult, new_session
 from ansible_collections.zoho.bigin.plugins.module_utils._connection import assemble_client
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
 from ansible_collections.zoho.bigin.plugins.modules import bigin_photo
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, CLIENT_SECRET, RECORD, REFRESH_TOKEN
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator

@@ -22,11 +22,11 @@ from ansible_collections.zoho.bigin.plugins.module_utils._attachments import (
     AttachmentOutcome,
     AttachmentService,
     Source,
-    backup_file_name,
     check_name,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BodySink, MultipartFile
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BackupError, BiginAPIError, BiginTransportError, InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._files import attachment_backup_name
 from ansible_collections.zoho.bigin.plugins.modules import bigin_attachment, bigin_attachment_info
 from tests.conftest import ACCESS_TOKEN, RECORD, sha
 from tests.simulator.bigin_simulator import ATTACHMENT_SCOPE_ALL, BiginSimulator
@@ -158,17 +158,6 @@ def test_a_name_to_delete_may_hold_a_slash() -> None:
     assert check_name("a/b", upload=False) == "a/b"
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("report.pdf", "Contacts-1-2-report.pdf"),
-    ("../../etc/passwd", "Contacts-1-2-_.._etc_passwd"),
-    (".hidden", "Contacts-1-2-hidden"),
-    ("...", "Contacts-1-2-attachment"),
-    ("a\\b\x00c", "Contacts-1-2-a_b_c"),
-])
-def test_backup_file_name_is_safe(name: str, expected: str) -> None:
-    assert backup_file_name("Contacts", "1", "2", name) == expected
-
-
 # -- list -----------------------------------------------------------------------------------
 
 def test_list_reads_every_page_once(wire: t.Callable[..., Wire], att_sim: BiginSimulator) -> None:
@@ -297,18 +286,18 @@ def test_absent_all_attachments_with_backups(wire: t.Callable[..., Wire], att_si
 
 def test_backup_never_replaces_another_file(wire: t.Callable[..., Wire], att_sim: BiginSimulator, tmp_path: t.Any) -> None:
     a = att_sim.add_attachment("Contacts", RECORD, "a.pdf", PDF)
-    (tmp_path / backup_file_name("Contacts", RECORD, a, "a.pdf")).write_bytes(b"someone else's")
+    (tmp_path / attachment_backup_name("Contacts", RECORD, a, "a.pdf")).write_bytes(b"someone else's")
     _w, svc = service(wire, state="absent", name="a.pdf", backup_dir=str(tmp_path))
     with pytest.raises(BackupError, match="other content"):
         svc.work(AttachmentOutcome("Contacts", RECORD))
     assert len(att_sim.attachments("Contacts", RECORD)) == 1  # left in place
-    assert (tmp_path / backup_file_name("Contacts", RECORD, a, "a.pdf")).read_bytes() == b"someone else's"
+    assert (tmp_path / attachment_backup_name("Contacts", RECORD, a, "a.pdf")).read_bytes() == b"someone else's"
     assert not [n for n in os.listdir(tmp_path) if n.startswith(".bigin-")]  # no temporary file left
 
 
 def test_backup_of_an_earlier_run_is_kept(wire: t.Callable[..., Wire], att_sim: BiginSimulator, tmp_path: t.Any) -> None:
     a = att_sim.add_attachment("Contacts", RECORD, "a.pdf", PDF)
-    earlier = tmp_path / backup_file_name("Contacts", RECORD, a, "a.pdf")
+    earlier = tmp_path / attachment_backup_name("Contacts", RECORD, a, "a.pdf")
     earlier.write_bytes(PDF)
     _w, svc = service(wire, state="absent", name="a.pdf", backup_dir=str(tmp_path))
     out = AttachmentOutcome("Contacts", RECORD)

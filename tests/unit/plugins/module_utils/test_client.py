@@ -50,7 +50,8 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     BiginTransportError,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, Outcome, PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
 from tests.conftest import ACCESS_TOKEN, CLIENT_ID, NO_API_CALLS, RECORD, REFRESH_TOKEN, SECRETS, wait_for
 from tests.simulator.bigin_simulator import PNG_BLUE, PNG_RED, BiginSimulator
 from tests.tls import make_certificate

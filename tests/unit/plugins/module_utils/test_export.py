@@ -15,17 +15,18 @@ import typing as t
 
 import pytest
 
-from ansible_collections.zoho.bigin.plugins.module_utils import _export
+from ansible_collections.zoho.bigin.plugins.module_utils import _export, _files
 from ansible_collections.zoho.bigin.plugins.module_utils._client import HTTPResult
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, BiginError, InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     MANIFEST_NAME,
+    TEMP_PREFIX,
     VERSIONS_DIR,
     ExportOutcome,
     ExportService,
     check_dest,
-    write_atomically,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._files import parse_photo_file_name
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
 from tests.conftest import sha
@@ -90,6 +91,24 @@ def manifest(dest: str) -> dict[str, t.Any]:
         return json.load(handle)["records"]
 
 
+# -- TEMP_PREFIX: the export's temporary files -------------------------------------------------------
+
+def test_temporary_names_never_look_final(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+    real_replace = os.replace
+
+    def spy(src: str, dst: str) -> None:
+        seen.append(os.path.basename(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(_files.os, "replace", spy)
+    export(FakeClient({A: PNG_RED}), str(tmp_path), [listed(A, "m1")])
+    assert len(seen) == 2  # the photo, then the manifest
+    assert all(name.startswith(TEMP_PREFIX) and name.endswith(".tmp") for name in seen)
+    assert [parse_photo_file_name(name, "Contacts") for name in seen] == [None, None]
+    assert SourceDir(str(tmp_path), "Contacts").record_ids() == [A]
+
+
 # -- check_dest --------------------------------------------------------------------------------------
 
 def test_check_dest(tmp_path: t.Any) -> None:
@@ -101,38 +120,6 @@ def test_check_dest(tmp_path: t.Any) -> None:
     (tmp_path / "file").write_bytes(b"x")
     with pytest.raises(InputError, match="dest: .* not a directory"):
         check_dest(str(tmp_path / "file"), check_mode=False)
-
-
-# -- write_atomically --------------------------------------------------------------------------------
-
-def test_write_atomically_never_shows_a_partial_file(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    dest = str(tmp_path)
-    write_atomically(dest, "Contacts-%s.png" % A, PNG_RED)
-    target = os.path.join(dest, "Contacts-%s.png" % A)
-    assert read(target) == PNG_RED and stat.S_IMODE(os.stat(target).st_mode) == 0o600
-
-    def broken_fsync(fd: int) -> None:
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(_export.os, "fsync", broken_fsync)
-    with pytest.raises(OSError):
-        write_atomically(dest, "Contacts-%s.png" % A, PNG_BLUE)
-    assert read(target) == PNG_RED  # the old file, whole
-    assert os.listdir(dest) == ["Contacts-%s.png" % A]  # the temporary file is gone
-
-
-def test_temporary_names_never_look_final(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    real_replace = os.replace
-
-    def spy(src: str, dst: str) -> None:
-        seen.append(os.path.basename(src))
-        real_replace(src, dst)
-
-    monkeypatch.setattr(_export.os, "replace", spy)
-    write_atomically(str(tmp_path), "Contacts-%s.png" % A, PNG_RED)
-    assert len(seen) == 1 and seen[0].startswith(".") and seen[0].endswith(".tmp")
-    assert SourceDir(str(tmp_path), "Contacts").record_ids() == [A]
 
 
 # -- Manifest ----------------------------------------------------------------------------------------

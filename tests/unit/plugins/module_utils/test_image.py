@@ -1,7 +1,8 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of image sizes (module_utils/_image.py), read from hand-built headers; and the
-10-megapixel limit that Image (module_utils/_photo.py) puts on src, on the same headers."""
+"""Unit tests of what an image is by its bytes (module_utils/_image.py), in the order of its source: its type,
+PhotoState, and sizes read from hand-built headers; and the 10-megapixel limit that Image
+(module_utils/_sources.py) puts on src, on the same headers."""
 
 from __future__ import annotations
 
@@ -10,9 +11,18 @@ import typing as t
 
 import pytest
 
-from ansible_collections.zoho.bigin.plugins.module_utils._image import HeaderError, image_size
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import Image, InputError
-from tests.conftest import png_header
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._image import (
+    ABSENT,
+    IMAGE_EXTS,
+    HeaderError,
+    PhotoState,
+    image_ext,
+    image_size,
+    image_type,
+)
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
+from tests.conftest import png_header, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_RED
 
 
@@ -61,6 +71,31 @@ DHT = segment(0xC4, b"\x00" + b"\x01" + b"\x00" * 15 + b"\x00")  # C4 is not a f
 DAC = segment(0xCC, b"\x00\x11")  # neither is CC
 
 
+# -- image_type and image_ext -----------------------------------------------------------------------
+
+def test_image_type() -> None:
+    assert image_type(JPEG_MIN) == ("jpg", "image/jpeg")
+    assert image_type(b"") is None
+
+
+def test_image_exts_and_the_extension_of_a_file() -> None:
+    # The order is the one messages list them in (a restore's "looked for ...{png,jpg,gif,bmp,webp}").
+    assert IMAGE_EXTS == ("png", "jpg", "gif", "bmp", "webp")
+    assert [image_ext(data) for data in (PNG_RED, JPEG_MIN, GIF_MIN, BMP_MIN, webp_vp8x(1, 1))] == list(IMAGE_EXTS)
+    assert image_ext(b"\0\1unknown") == "bin"
+
+
+# -- PhotoState -------------------------------------------------------------------------------------
+
+def test_photo_state_dicts() -> None:
+    state = PhotoState.of(PNG_RED, "image/png")
+    assert state.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}
+    assert state.to_dict(with_type=True) == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED),
+                                             "content_type": "image/png"}
+    assert PhotoState(True, 10).to_dict(with_type=True) == {"present": True, "size": 10}
+    assert ABSENT.to_dict() == {"present": False}
+
+
 # -- image_size -------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("data, size", [
@@ -107,7 +142,7 @@ def test_corrupt_headers_are_errors(data: bytes) -> None:
         image_size(data)
 
 
-# -- Image (_photo.py): the 10-megapixel limit on src ------------------------------------------------
+# -- Image (_sources.py): the 10-megapixel limit on src ---------------------------------------------
 
 @pytest.mark.parametrize("data, dims", [
     (png_header(4000, 2501), "4000x2501"),

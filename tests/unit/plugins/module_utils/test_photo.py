@@ -1,6 +1,6 @@
 # Copyright (c) 2026, zoho.bigin contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the photo operations and input checks (module_utils/_photo.py), in the order of its source.
+"""Unit tests of the photo operations (module_utils/_photo.py), in the order of its source.
 
 The operations run through a real BiginClient against a started simulator, whose
 state and request log are what the assertions read.
@@ -16,21 +16,10 @@ import typing as t
 
 import pytest
 
-from ansible_collections.zoho.bigin.plugins.module_utils import _files, _photo
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import (
-    ABSENT,
-    MAX_PHOTO_BYTES,
-    SMALL_BODY,
-    BackupError,
-    Image,
-    InputError,
-    Outcome,
-    PhotoService,
-    PhotoState,
-    check_backup_dir,
-    image_type,
-)
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import BackupError, BiginAPIError
+from ansible_collections.zoho.bigin.plugins.module_utils._image import ABSENT, PhotoState
+from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import SMALL_BODY, Image
 from tests.conftest import RECORD, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 from tests.unit.plugins.conftest import NO_PHOTO, Wire
@@ -38,196 +27,7 @@ from tests.unit.plugins.conftest import NO_PHOTO, Wire
 BIG = PNG_BLUE + b"\0" * (2 * SMALL_BODY)  # a photo too big to read when only presence matters
 
 
-# -- image_type --------------------------------------------------------------------------------------
-
-def test_image_type() -> None:
-    assert image_type(JPEG_MIN) == ("jpg", "image/jpeg")
-    assert image_type(b"") is None
-
-
-# -- Image (its 10-megapixel limit is tested in test_image.py, on hand-built headers) ----------------
-
-@pytest.mark.parametrize("data, ext, content_type", [
-    (PNG_RED, "png", "image/png"),
-    (JPEG_MIN, "jpg", "image/jpeg"),
-    (GIF_MIN, "gif", "image/gif"),
-    (b"GIF87a" + GIF_MIN[6:], "gif", "image/gif"),
-    (BMP_MIN, "bmp", "image/bmp"),
-])
-def test_image_by_magic_bytes(tmp_path: t.Any, data: bytes, ext: str, content_type: str) -> None:
-    path = tmp_path / "photo.whatever"
-    path.write_bytes(data)
-    image = Image(str(path))
-    assert (image.ext, image.content_type) == (ext, content_type)
-    assert image.data == data
-    assert image.filename == "photo.whatever"
-    assert image.state.to_dict() == {"present": True, "size": len(data), "sha256": sha(data)}
-
-
-@pytest.mark.parametrize("data", [b"not an image", b"\x89PNG", b"<svg/>", b"RIFF\0\0\0\0WEBPVP8 "])
-def test_image_that_is_not_a_supported_image(tmp_path: t.Any, data: bytes) -> None:
-    path = tmp_path / "photo.png"
-    path.write_bytes(data)
-    with pytest.raises(InputError, match="^src: .* is not a PNG, JPEG, GIF or BMP image$"):
-        Image(str(path))
-
-
-def test_empty_image(tmp_path: t.Any) -> None:
-    path = tmp_path / "empty.png"
-    path.write_bytes(b"")
-    with pytest.raises(InputError, match="^src: .*empty.png is empty$"):
-        Image(str(path))
-
-
-def test_image_over_10_mb(tmp_path: t.Any) -> None:
-    path = tmp_path / "huge.png"
-    with open(path, "wb") as handle:
-        handle.write(PNG_RED)
-        handle.truncate(MAX_PHOTO_BYTES + 1)  # sparse: cheap on disk
-    with pytest.raises(InputError) as info:
-        Image(str(path))
-    assert str(info.value) == "src: %s is larger than 10 MB (%d bytes), the API's upload limit" % (
-        path, MAX_PHOTO_BYTES + 1)
-
-
-def test_image_of_exactly_10_mb_is_accepted(tmp_path: t.Any) -> None:
-    path = tmp_path / "limit.png"
-    with open(path, "wb") as handle:
-        handle.write(PNG_RED)
-        handle.truncate(MAX_PHOTO_BYTES)
-    assert Image(str(path)).state.size == MAX_PHOTO_BYTES
-
-
-def test_missing_image(tmp_path: t.Any) -> None:
-    with pytest.raises(InputError, match="^src: .*nope.png does not exist or is not a file$"):
-        Image(str(tmp_path / "nope.png"))
-
-
-def test_directory_as_image(tmp_path: t.Any) -> None:
-    with pytest.raises(InputError, match="does not exist or is not a file$"):
-        Image(str(tmp_path))
-
-
-def test_unreadable_image(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "secret.png"
-    path.write_bytes(PNG_RED)
-    os.chmod(path, 0)
-    if os.geteuid() == 0:  # root reads any file: make the open fail as it would for a user
-        def denied(*args: t.Any, **kwargs: t.Any) -> t.Any:
-            raise PermissionError(13, "Permission denied", str(path))
-
-        monkeypatch.setattr(_files.os, "open", denied)
-    with pytest.raises(InputError) as info:
-        Image(str(path))
-    assert str(info.value) == "src: %s cannot be read (Permission denied)" % path
-
-
-@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero"])
-def test_special_files_are_not_read_as_images(tmp_path: t.Any, kind: str) -> None:
-    # A FIFO would block the open, /dev/zero would read for ever: neither is opened for reading.
-    path = tmp_path / "logo.png"
-    if kind == "fifo":
-        os.mkfifo(path)
-    else:
-        path.symlink_to("/dev/zero")
-    with pytest.raises(InputError, match="does not exist or is not a file$"):
-        Image(str(path))
-
-
-def test_a_src_link_the_user_named_is_followed_like_copy_does(tmp_path: t.Any) -> None:
-    (tmp_path / "logo-v2.png").write_bytes(PNG_RED)
-    (tmp_path / "logo.png").symlink_to(tmp_path / "logo-v2.png")
-    image = Image(str(tmp_path / "logo.png"))
-    assert image.data == PNG_RED and image.filename == "logo.png"
-    with pytest.raises(InputError, match="does not exist or is not a file$"):
-        Image(str(tmp_path / "logo.png"), follow=False)
-
-
-# -- check_backup_dir --------------------------------------------------------------------------------
-
-def test_existing_backup_dir_is_accepted(tmp_path: t.Any) -> None:
-    check_backup_dir(str(tmp_path), check_mode=False)
-
-
-def test_missing_backup_dir_is_created_0700(tmp_path: t.Any) -> None:
-    path = tmp_path / "a" / "b"
-    old = os.umask(0)
-    try:
-        check_backup_dir(str(path), check_mode=False)
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o700
-
-
-def test_missing_backup_dir_is_not_created_in_check_mode(tmp_path: t.Any) -> None:
-    check_backup_dir(str(tmp_path / "later"), check_mode=True)
-    assert not os.path.exists(tmp_path / "later")
-
-
-def test_backup_dir_that_is_a_file(tmp_path: t.Any) -> None:
-    path = tmp_path / "file"
-    path.write_text("x")
-    for check_mode in (False, True):
-        with pytest.raises(InputError, match="^backup_dir: .* exists and is not a directory$"):
-            check_backup_dir(str(path), check_mode)
-
-
-def test_backup_dir_that_cannot_be_created(tmp_path: t.Any) -> None:
-    (tmp_path / "file").write_text("x")
-    with pytest.raises(InputError, match="^backup_dir: .*/file/sub cannot be created \\(Not a directory\\)$"):
-        check_backup_dir(str(tmp_path / "file" / "sub"), check_mode=False)
-
-
-def test_backup_dir_that_is_not_writable(tmp_path: t.Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "ro"
-    path.mkdir()
-    os.chmod(path, 0o500)
-    if os.geteuid() == 0:  # root may write anywhere: answer os.access as for a user
-        real_access = os.access
-        monkeypatch.setattr(os, "access", lambda p, m: False if str(p) == str(path) else real_access(p, m))
-    with pytest.raises(InputError, match="^backup_dir: .*/ro is not writable$"):
-        check_backup_dir(str(path), check_mode=False)
-
-
-# -- PhotoState and Outcome --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("mode", [0o770, 0o777, 0o702])
-def test_backup_dir_others_can_write_is_used_with_a_warning(tmp_path: t.Any, mode: int) -> None:
-    path = tmp_path / "shared"
-    path.mkdir()
-    os.chmod(path, mode)
-    warnings: list[str] = []
-    check_backup_dir(str(path), check_mode=False, warn=warnings.append)
-    assert warnings == ["backup_dir: %s is writable by its group or by others, who could replace or plant files "
-                        "in it; make it writable by its owner only (chmod go-w)" % path]
-    os.chmod(path, 0o755)
-    warnings.clear()
-    check_backup_dir(str(path), check_mode=False, warn=warnings.append)
-    assert warnings == []
-
-
-def test_backup_dir_made_by_another_fork_meanwhile_is_no_error(tmp_path: t.Any,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    path = tmp_path / "new"
-    real_makedirs = os.makedirs
-
-    def racing_makedirs(name: t.Any, mode: int = 0o777, exist_ok: bool = False) -> None:
-        real_makedirs(name, mode)  # the other fork wins the race
-        real_makedirs(name, mode, exist_ok=exist_ok)
-
-    monkeypatch.setattr(_photo.os, "makedirs", racing_makedirs)
-    check_backup_dir(str(path), check_mode=False)
-    assert path.is_dir()
-
-
-def test_photo_state_dicts() -> None:
-    state = PhotoState.of(PNG_RED, "image/png")
-    assert state.to_dict() == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED)}
-    assert state.to_dict(with_type=True) == {"present": True, "size": len(PNG_RED), "sha256": sha(PNG_RED),
-                                             "content_type": "image/png"}
-    assert PhotoState(True, 10).to_dict(with_type=True) == {"present": True, "size": 10}
-    assert ABSENT.to_dict() == {"present": False}
-
+# -- Outcome -----------------------------------------------------------------------------------------
 
 def test_outcome_dicts() -> None:
     out = Outcome("Accounts", "42")
@@ -255,7 +55,7 @@ def test_outcome_dicts() -> None:
     }
 
 
-# -- PhotoService.fetch: a GET 200 that is not an image ----------------------------------------------
+# -- PhotoService.fetch (PhotoReader's, _sources.py): a GET 200 that is not an image -----------------
 
 @pytest.fixture
 def service(wire: t.Callable[..., Wire]) -> PhotoService:
