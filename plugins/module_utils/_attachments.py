@@ -38,16 +38,13 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     open_regular,
     sync_directory,
 )
-from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
+from ansible_collections.zoho.bigin.plugins.module_utils._records import MAX_PAGE, PER_PAGE, RecordRef, RecordResult, read_pages
 
 # The largest file an upload may carry (docs/docsite/rst/assumptions.rst, "Attachments": Zoho CRM's v2 upload
 # page says 100 MB; the Bigin pages name none). A download is refused beyond it too: no answer of that kind is larger.
 MAX_ATTACHMENT_BYTES = 100 * 1024 * 1024
 # What the list asks for: Bigin requires ``fields`` on it (as on Get Records).
 LIST_FIELDS = "id,File_Name,Size,Created_Time,Created_By,$type,$link_url"
-PER_PAGE = 200
-# A record with more attachments than this is refused rather than paged for ever on a server's word.
-MAX_LIST_PAGES = 10
 ATTACHMENT_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 LINK_TYPE = "Link URL"
 MAX_NAME_CHARS = 255
@@ -244,27 +241,21 @@ class AttachmentService:
             raise
 
     def list(self, record_id: str) -> list[Attachment]:
-        """Every attachment of the record, in Bigin's order: one GET per 200."""
+        """Every attachment of the record, in Bigin's order: one GET per 200 (the records' pagination, read_pages)."""
         label = "%s/%s attachments" % (self.module_name, record_id)
         found: list[Attachment] = []
-        for page in range(1, MAX_LIST_PAGES + 1):
-            query = {"fields": LIST_FIELDS, "page": str(page), "per_page": str(PER_PAGE)}
-            result = self._call("GET", lambda query=query: self.client.request("GET", self._path(record_id), label, params=query))
-            if result.status == 204:  # none (at all, or on this page)
-                return found
-            try:
-                payload = json.loads((result.body or b"").decode("utf-8"))
-            except (ValueError, RecursionError):
-                payload = None
-            if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-                raise BiginAPIError(result.status, None, "the API answered the list of %s with something that is not a "
-                                    "list of attachments: %s" % (label, excerpt(result.body or b"") or "empty body"))
-            found.extend(Attachment.from_api(item, label) for item in payload["data"] if isinstance(item, dict))
-            info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
-            if info.get("more_records") is not True:
-                return found
-        raise BiginAPIError(200, None, "%s: the API says more remain after %d pages (%d attachments); stopped"
-                            % (label, MAX_LIST_PAGES, MAX_LIST_PAGES * PER_PAGE))
+
+        def unreachable() -> BiginAPIError:
+            return BiginAPIError(200, None, "%s: the API says more remain after %d pages (%d attachments); stopped"
+                                 % (label, MAX_PAGE, MAX_PAGE * PER_PAGE))
+
+        def read() -> None:
+            for items in read_pages(self.client, self._path(record_id), {"fields": LIST_FIELDS}, label, unreachable,
+                                    "attachments"):
+                found.extend(Attachment.from_api(item, label) for item in items if isinstance(item, dict))
+
+        self._call("GET", read)
+        return found
 
     def download(self, record_id: str, att: Attachment, handle: t.BinaryIO | None = None) -> BodySink:
         """Stream one attachment into ``handle`` (or only hash it); its size and SHA-256 are set on ``att``."""

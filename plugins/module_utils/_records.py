@@ -5,9 +5,9 @@
 This file is private to the collection: its API may change without notice.
 
 Listing uses ``page`` for the first 2,000 records (Bigin's limit for discrete
-pages), then ``page_token`` without ``page``. Search has no page tokens: it
-reaches 2,000 records at most, and a selection larger than that fails before
-anything is changed.
+pages), then ``page_token`` without ``page`` (``read_pages``, the one pagination,
+which the attachment list uses too). Search has no page tokens: it reaches 2,000
+records at most, and a selection larger than that fails before anything is changed.
 """
 
 from __future__ import annotations
@@ -214,15 +214,60 @@ class Selection:
 # -- requests ----------------------------------------------------------------------
 
 
-def _json_body(result_body: bytes | None, status: int, what: str) -> dict[str, t.Any]:
+def _json_body(result_body: bytes | None, status: int, what: str, kind: str = "records") -> dict[str, t.Any]:
     try:
         payload = json.loads((result_body or b"").decode("utf-8"))
     except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError; [[[[... nests too deep
         payload = None
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-        raise BiginAPIError(status, None, "the API answered %s with something that is not a list of records: %s"
-                            % (what, excerpt(result_body or b"") or "empty body"))
+        raise BiginAPIError(status, None, "the API answered %s with something that is not a list of %s: %s"
+                            % (what, kind, excerpt(result_body or b"") or "empty body"))
     return payload
+
+
+def read_pages(client: BiginClient, path: str, params: dict[str, str], label: str,
+               unreachable: t.Callable[[], BiginError] | None = None, kind: str = "records") -> t.Iterator[list[t.Any]]:
+    """The ``data`` of every page of a Bigin list: ``page`` 1 to 10, then page tokens.
+
+    The one pagination of the collection (record listings, searches, a record's attachments); it
+    knows nothing of what it lists. A list without page tokens (a search, attachments) gives
+    ``unreachable``: when more remain than discrete pages reach, it raises what that gives (each
+    caller its own error). Only a JSON ``true``
+    in ``more_records`` asks for another page; a repeated page token or more than
+    MAX_LISTING_PAGES pages is an error, so a server cannot keep the loop going.
+    """
+    page, page_token = 1, None
+    seen_tokens: set[str] = set()
+    for _count in range(MAX_LISTING_PAGES):
+        query = dict(params, per_page=str(PER_PAGE))
+        if page_token is None:
+            query["page"] = str(page)
+        else:
+            query["page_token"] = page_token  # never with page: Bigin answers AMBIGUITY_DURING_PROCESSING
+        result = client.request("GET", path, label, params=query)
+        if result.status == 204:  # none (at all, or on this page)
+            return
+        payload = _json_body(result.body, result.status, label, kind)
+        yield payload["data"]
+        info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
+        if info.get("more_records") is not True:
+            return
+        if page_token is None and page < MAX_PAGE:
+            page += 1
+            continue
+        if unreachable is not None:
+            raise unreachable()
+        next_token = info.get("next_page_token")
+        if not isinstance(next_token, str) or not next_token:
+            raise BiginAPIError(result.status, None, "%s: more %s remain but the API gave no next_page_token"
+                                % (label, kind))
+        if next_token in seen_tokens:
+            raise BiginAPIError(result.status, None, "%s: the API gave a next_page_token it had given before; "
+                                "stopped rather than read the same pages again" % label)
+        seen_tokens.add(next_token)
+        page_token = next_token
+    raise BiginAPIError(200, None, "%s: the API says more %s remain after %d pages (%d %s), more than Bigin's page "
+                        "tokens reach; stopped" % (label, kind, MAX_LISTING_PAGES, MAX_LISTING_PAGES * PER_PAGE, kind))
 
 
 class RecordsService:
@@ -236,55 +281,18 @@ class RecordsService:
     def _fields(fields: t.Sequence[str]) -> str:
         return ",".join(list(ALWAYS_FIELDS) + [name for name in fields if name not in ALWAYS_FIELDS])
 
-    def _pages(self, path: str, params: dict[str, str], label: str, tokens: bool) -> t.Iterator[list[dict[str, t.Any]]]:
-        """Every page of a listing or search: ``page`` 1 to 10, then (with ``tokens``) page tokens.
-
-        Raises SelectionTooLarge when more records remain that cannot be reached. Only a JSON ``true``
-        in ``more_records`` asks for another page; a repeated page token or more than
-        MAX_LISTING_PAGES pages is an error, so a server cannot keep the loop going.
-        """
-        page, page_token = 1, None
-        seen_tokens: set[str] = set()
-        for _count in range(MAX_LISTING_PAGES):
-            query = dict(params, per_page=str(PER_PAGE))
-            if page_token is None:
-                query["page"] = str(page)
-            else:
-                query["page_token"] = page_token  # never with page: Bigin answers AMBIGUITY_DURING_PROCESSING
-            result = self.client.request("GET", path, label, params=query)
-            if result.status == 204:  # no records (at all, or on this page)
-                return
-            payload = _json_body(result.body, result.status, label)
-            yield [record for record in payload["data"] if isinstance(record, dict) and "id" in record]
-            info = payload.get("info") if isinstance(payload.get("info"), dict) else {}
-            if info.get("more_records") is not True:
-                return
-            if page_token is None and page < MAX_PAGE:
-                page += 1
-                continue
-            next_token = info.get("next_page_token")
-            if not tokens:
-                raise SelectionTooLarge(
-                    "criteria: the search matches more than %d %s records, more than Bigin's search can reach; "
-                    "nothing was changed. Use narrower criteria (for example split by name or date), or all_records"
-                    % (SEARCH_LIMIT, self.module_name))
-            if not isinstance(next_token, str) or not next_token:
-                raise BiginAPIError(result.status, None, "listing %s: more records remain but the API gave no "
-                                    "next_page_token" % self.module_name)
-            if next_token in seen_tokens:
-                raise BiginAPIError(result.status, None, "listing %s: the API gave a next_page_token it had given "
-                                    "before; stopped rather than read the same pages again" % self.module_name)
-            seen_tokens.add(next_token)
-            page_token = next_token
-        raise BiginAPIError(200, None, "listing %s: the API says more records remain after %d pages (%d records), "
-                            "more than Bigin's page tokens reach; stopped"
-                            % (self.module_name, MAX_LISTING_PAGES, MAX_LISTING_PAGES * PER_PAGE))
+    def _too_large(self) -> SelectionTooLarge:
+        return SelectionTooLarge(
+            "criteria: the search matches more than %d %s records, more than Bigin's search can reach; "
+            "nothing was changed. Use narrower criteria (for example split by name or date), or all_records"
+            % (SEARCH_LIMIT, self.module_name))
 
     def iter_pages(self, fields: t.Sequence[str] = ()) -> t.Iterator[list[RecordRef]]:
         """Every record of the module, in Bigin's order, a page at a time: the next page is read when asked for."""
-        for records in self._pages(self.module_name, {"fields": self._fields(fields)},
-                                   "listing %s" % self.module_name, tokens=True):
-            yield [RecordRef.from_record(self.module_name, record) for record in records]
+        for records in read_pages(self.client, self.module_name, {"fields": self._fields(fields)},
+                                  "listing %s" % self.module_name):
+            yield [RecordRef.from_record(self.module_name, record) for record in records
+                   if isinstance(record, dict) and "id" in record]
 
     def list_all(self, fields: t.Sequence[str] = ()) -> list[RecordRef]:
         """Every record of the module, in Bigin's order."""
@@ -303,9 +311,10 @@ class RecordsService:
                              "Record_Image are always asked for)" % (len(set(wanted) - set(ALWAYS_FIELDS)), MAX_FIELDS))
         params = {"criteria": parsed.text, "fields": self._fields(wanted)}
         # A missing ZohoSearch.securesearch.READ is named by the client (see required_scopes).
-        for records in self._pages(self.module_name + "/search", params, "searching %s" % self.module_name,
-                                   tokens=False):
-            refs.extend(RecordRef.from_record(self.module_name, record) for record in records)
+        for records in read_pages(self.client, self.module_name + "/search", params, "searching %s" % self.module_name,
+                                  self._too_large):
+            refs.extend(RecordRef.from_record(self.module_name, record) for record in records
+                        if isinstance(record, dict) and "id" in record)
         return refs
 
     def get(self, record_id: str, fields: t.Sequence[str] = ()) -> RecordRef | None:
