@@ -41,7 +41,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._image import IMAGE_EXTS, PhotoState, image_ext
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
-from ansible_collections.zoho.bigin.plugins.module_utils._sources import PhotoReader
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PhotoReader, photo_marker
 
 MANIFEST_NAME = ".bigin-export.json"
 MANIFEST_VERSION = 1
@@ -245,10 +245,10 @@ class ExportService:
         if shown is not None:
             out.path = os.path.join(self.dest, shown)
 
-        if ref.listed and not ref.photo_marker:
+        if ref.listed and not photo_marker(ref):
             self._no_photo(out, own, foreign, entry, key)
             return
-        if ref.listed and own is not None and entry.get("record_image") == ref.photo_marker and not self.verify:
+        if ref.listed and own is not None and entry.get("record_image") == photo_marker(ref) and not self.verify:
             out.present, out.after = True, before
             return
 
@@ -306,7 +306,7 @@ class ExportService:
                                       % (path, exc.strerror or exc)) from None
         out.written = None if same else path
         out.path, out.after = path, after
-        marker = ref.photo_marker if ref.listed else (entry.get("record_image") if same else None)
+        marker = photo_marker(ref) if ref.listed else (entry.get("record_image") if same else None)
         if not self.check_mode:
             self.manifest.put(key, self._entry(marker, name, after.sha256, entry.get("versions")))
 

@@ -21,7 +21,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import BackupEr
 from ansible_collections.zoho.bigin.plugins.module_utils._files import photo_backup_name, sync_directory, utc_stamp
 from ansible_collections.zoho.bigin.plugins.module_utils._image import ABSENT, PhotoState, image_ext
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
-from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image, PhotoReader
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image, PhotoReader, photo_marker
 from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCopies
 
 
@@ -142,7 +142,7 @@ class PhotoService(PhotoReader):
     @staticmethod
     def settle_absent(out: Outcome) -> bool:
         """A listed record without a photo: nothing to delete."""
-        if out.ref.listed and not out.ref.has_photo:
+        if out.ref.listed and photo_marker(out.ref) is None:
             out.before = out.after = ABSENT
             return True
         return False
@@ -150,7 +150,7 @@ class PhotoService(PhotoReader):
     @staticmethod
     def settle_present(out: Outcome, force: bool) -> bool:
         """A listed record with a photo and force false: the photo stays."""
-        if out.ref.listed and out.ref.has_photo and not force:
+        if out.ref.listed and photo_marker(out.ref) is not None and not force:
             out.before = out.after = PhotoState(True)
             return True
         return False
@@ -158,7 +158,7 @@ class PhotoService(PhotoReader):
     @staticmethod
     def settle_info(out: Outcome) -> bool:
         """A listed record without a photo: nothing to read."""
-        if out.ref.listed and not out.ref.has_photo:
+        if out.ref.listed and photo_marker(out.ref) is None:
             out.before = ABSENT
             return True
         return False
@@ -172,7 +172,7 @@ class PhotoService(PhotoReader):
         only when its bytes are needed. An id given by the user is always read.
         """
         ref = out.ref
-        if ref.listed and not ref.has_photo:
+        if ref.listed and photo_marker(ref) is None:
             return ABSENT, None
         if ref.listed and not need_bytes:
             return PhotoState(True), None

@@ -11,11 +11,13 @@ import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient
 from ansible_collections.zoho.bigin.plugins.module_utils._records import (
+    ALWAYS_FIELDS,
     RecordRef,
     RecordResult,
     RecordsService,
     check_fields,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS, photo_marker
 
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "Contacts": ("First_Name", "Last_Name", "Email"),
@@ -38,7 +40,10 @@ class RecordInfoService:
     def __init__(self, client: BiginClient, module_name: str, fields: list[str] | None):
         self.records = RecordsService(client, module_name)
         # Checked before any request (the module calls this before selecting records).
-        self.fields = check_fields(fields) if fields is not None else list(DEFAULT_FIELDS[module_name])
+        self.fields = (check_fields(fields, always=ALWAYS_FIELDS + PHOTO_LISTING_FIELDS) if fields is not None
+                       else list(DEFAULT_FIELDS[module_name]))
+        # What a listing and a GET ask for: Record_Image too, for has_photo.
+        self.listing_fields = list(PHOTO_LISTING_FIELDS) + self.fields
 
     @staticmethod
     def result_for(ref: RecordRef) -> RecordInfo:
@@ -53,14 +58,14 @@ class RecordInfoService:
         """A listed record is known already; an id given by the user costs one GET (204: not found)."""
         if info.ref.listed:
             return
-        ref = self.records.get(info.record_id, self.fields)
+        ref = self.records.get(info.record_id, self.listing_fields)
         info.found = ref is not None
         if ref is not None:
             info.ref = ref
 
     def render(self, info: RecordInfo) -> dict[str, t.Any]:
         result: dict[str, t.Any] = {"id": info.record_id, "found": bool(info.found),
-                                    "has_photo": info.ref.has_photo if info.found else None}
+                                    "has_photo": photo_marker(info.ref) is not None if info.found else None}
         if info.found:
             for name in self.fields:
                 result[name] = info.ref.fields.get(name)

@@ -35,10 +35,9 @@ MODULE_NAMES: dict[str, str] = {
 }
 RECORD_ID_PATTERN = re.compile(r"\A[0-9]{1,19}\Z")
 FIELD_PATTERN = re.compile(r"\A(?:[A-Za-z][A-Za-z0-9_]*|\$[A-Za-z][A-Za-z0-9_]*)\Z")
-# Bigin takes 50 fields; id and Record_Image are always asked for.
-MAX_FIELDS = 48
-ALWAYS_FIELDS = ("id", "Record_Image")
-PHOTO_FIELD = "Record_Image"
+# Bigin takes 50 fields in one request; id is always asked for, a feature names the others it needs.
+BIGIN_MAX_FIELDS = 50
+ALWAYS_FIELDS = ("id",)
 PER_PAGE = 200
 # Discrete pages reach the first 2,000 records; search has nothing beyond.
 MAX_PAGE = 10
@@ -52,19 +51,18 @@ MAX_LISTING_PAGES = 100000 // PER_PAGE
 class RecordRef:
     """A selected record: its address, and what a listing told of it.
 
-    ``listed`` is true when the record came from a listing or a search: then
-    ``photo_marker`` is Bigin's ``Record_Image`` value (None: no photo; a non-empty
-    string: a photo, never parsed) and ``fields`` the record as Bigin returned it.
+    ``listed`` is true when the record came from a listing or a search: then ``fields``
+    is the record as Bigin returned it, with the fields the feature asked for (the photo
+    feature reads ``Record_Image`` there: _sources.photo_marker).
     """
 
-    __slots__ = ("module_name", "record_id", "listed", "photo_marker", "fields", "bad_id")
+    __slots__ = ("module_name", "record_id", "listed", "fields", "bad_id")
 
     def __init__(self, module_name: str, record_id: str, listed: bool = False,
-                 photo_marker: str | None = None, fields: dict[str, t.Any] | None = None):
+                 fields: dict[str, t.Any] | None = None):
         self.module_name = module_name
         self.record_id = record_id
         self.listed = listed
-        self.photo_marker = photo_marker if listed else None
         # The record as Bigin returned it, not copied: parsed for this ref alone (100,000 of them in a listing).
         self.fields = fields if listed and fields is not None else {}
         # Set when the server listed an id that is not a record id: the record is failed, never worked on
@@ -79,20 +77,14 @@ class RecordRef:
             ref = cls(module_name, "invalid-id-" + hashlib.sha256(repr(raw_id).encode("utf-8")).hexdigest()[:12])
             ref.bad_id = excerpt(raw_id, 60, quote=True)
             return ref
-        marker = record.get(PHOTO_FIELD)
-        # Any non-empty string says "has a photo"; anything else (null, "", a stray type) says none.
-        return cls(module_name, record_id, True, marker if isinstance(marker, str) and marker else None, record)
-
-    @property
-    def has_photo(self) -> bool | None:
-        return bool(self.photo_marker) if self.listed else None
+        return cls(module_name, record_id, True, record)
 
     @property
     def label(self) -> str:
         return "%s/%s" % (self.module_name, self.record_id)
 
     def __repr__(self) -> str:
-        return "RecordRef(%s, listed=%s, has_photo=%s)" % (self.label, self.listed, self.has_photo)
+        return "RecordRef(%s, listed=%s)" % (self.label, self.listed)
 
 
 class RecordResult:
@@ -152,8 +144,8 @@ def check_criteria(value: t.Any) -> str:
     return parse_criteria(value).text
 
 
-def check_fields(values: t.Any, option: str = "fields") -> list[str]:
-    """Field API names, in the order given, without repeats or the always-requested ones."""
+def check_fields(values: t.Any, option: str = "fields", always: t.Sequence[str] = ALWAYS_FIELDS) -> list[str]:
+    """Field API names, in the order given, without repeats or the ``always`` requested ones (id, and a feature's)."""
     if not isinstance(values, list):
         raise InputError("%s: give a list of field API names" % option)
     names: list[str] = []
@@ -161,11 +153,12 @@ def check_fields(values: t.Any, option: str = "fields") -> list[str]:
         if not isinstance(value, str) or not FIELD_PATTERN.match(value):
             raise InputError("%s: %s is not a field API name (letters, digits and _, starting with a letter, "
                              "or a $-name)" % (option, excerpt(value, quote=True)))
-        if value not in names and value not in ALWAYS_FIELDS:
+        if value not in names and value not in always:
             names.append(value)
-    if len(names) > MAX_FIELDS:
-        raise InputError("%s: %d fields given; at most %d (Bigin takes 50, id and Record_Image are always asked for)"
-                         % (option, len(names), MAX_FIELDS))
+    if len(names) > BIGIN_MAX_FIELDS - len(always):
+        raise InputError("%s: %d fields given; at most %d (Bigin takes %d, %s %s always asked for)"
+                         % (option, len(names), BIGIN_MAX_FIELDS - len(always), BIGIN_MAX_FIELDS, " and ".join(always),
+                            "is" if len(always) == 1 else "are"))
     return names
 
 
@@ -306,9 +299,10 @@ class RecordsService:
         parsed = criteria if isinstance(criteria, Criteria) else parse_criteria(criteria)
         refs: list[RecordRef] = []
         wanted = list(fields) + [name for name in parsed.fields if name not in fields]
-        if len(set(wanted) - set(ALWAYS_FIELDS)) > MAX_FIELDS:
-            raise InputError("criteria: with fields, %d fields would be read; at most %d (Bigin takes 50, id and "
-                             "Record_Image are always asked for)" % (len(set(wanted) - set(ALWAYS_FIELDS)), MAX_FIELDS))
+        read = set(wanted) | set(ALWAYS_FIELDS)
+        if len(read) > BIGIN_MAX_FIELDS:
+            raise InputError("criteria: with fields, %d fields would be read; Bigin takes at most %d"
+                             % (len(read), BIGIN_MAX_FIELDS))
         params = {"criteria": parsed.text, "fields": self._fields(wanted)}
         # A missing ZohoSearch.securesearch.READ is named by the client (see required_scopes).
         for records in read_pages(self.client, self.module_name + "/search", params, "searching %s" % self.module_name,

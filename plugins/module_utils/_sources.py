@@ -18,11 +18,23 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import MAX_PHOT
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginAPIError, InputError, excerpt
 from ansible_collections.zoho.bigin.plugins.module_utils._files import FileTooLarge, NotARegularFile, read_regular
 from ansible_collections.zoho.bigin.plugins.module_utils._image import ABSENT, HeaderError, PhotoState, image_size, image_type
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 10000000
 # Bodies up to this size are read even when only presence matters: cheaper than a new connection.
 SMALL_BODY = 64 * 1024
+
+# The record field that tells whether a record has a photo. The photo features ask listings for it
+# (PHOTO_LISTING_FIELDS), so that a listed record without a photo costs no request.
+PHOTO_FIELD = "Record_Image"
+PHOTO_LISTING_FIELDS = (PHOTO_FIELD,)
+
+
+def photo_marker(ref: RecordRef) -> str | None:
+    """A listed record's Record_Image: any non-empty string says "a photo" (never parsed); else None (no photo, or not listed)."""
+    value = ref.fields.get(PHOTO_FIELD)
+    return value if isinstance(value, str) and value else None
 
 
 class Image:

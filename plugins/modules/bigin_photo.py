@@ -308,7 +308,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import check_bac
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.module_utils._restore import SourceDir
-from ansible_collections.zoho.bigin.plugins.module_utils._sources import Image
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS, Image
 from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCopies
 
 
@@ -347,7 +347,7 @@ class BiginPhoto(BiginModule):
         if self.selection is None:  # src a directory and no selection option: the records with a file there
             pages = iter([[RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]])  # type: ignore[union-attr]
         else:
-            pages = self.selected_pages()
+            pages = self.selected_pages(PHOTO_LISTING_FIELDS)
 
         def work(out: Outcome) -> None:
             if not present:

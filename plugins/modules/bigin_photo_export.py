@@ -247,6 +247,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._export import (
     ExportService,
     check_dest,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS
 
 
 class BiginPhotoExport(BiginModule):
@@ -266,7 +267,7 @@ class BiginPhotoExport(BiginModule):
         check_dest(params["dest"], check_mode, self.module.warn)
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
                                 keep_versions=params["keep_versions"], verify=params["verify"])
-        outcomes = self.process(self.selected_pages(), ExportOutcome, service.export)
+        outcomes = self.process(self.selected_pages(PHOTO_LISTING_FIELDS), ExportOutcome, service.export)
         service.warn_left_alone()
         try:
             service.save()

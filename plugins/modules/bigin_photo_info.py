@@ -138,6 +138,7 @@ api_trace:
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._photo import Outcome, PhotoService
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS
 
 
 class BiginPhotoInfo(BiginModule):
@@ -145,7 +146,7 @@ class BiginPhotoInfo(BiginModule):
 
     def run(self) -> None:
         service = PhotoService(self.client, self.module_name)
-        outcomes = self.process(self.selected_pages(), Outcome.for_ref, service.read_photo,
+        outcomes = self.process(self.selected_pages(PHOTO_LISTING_FIELDS), Outcome.for_ref, service.read_photo,
                                 service.settle_info)
         self.finish(outcomes, Outcome.to_info)
 

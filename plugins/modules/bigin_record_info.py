@@ -134,7 +134,7 @@ class BiginRecordInfo(BiginModule):
 
     def run(self) -> None:
         service = RecordInfoService(self.client, self.module_name, self.params["fields"])
-        infos = self.process(self.selected_pages(service.fields), service.result_for, service.read,
+        infos = self.process(self.selected_pages(service.listing_fields), service.result_for, service.read,
                              service.settle)
         self.finish(infos, service.render)
 

@@ -62,7 +62,7 @@ class FakeClient:
 
 
 def listed(record_id: str, marker: str | None) -> RecordRef:
-    return RecordRef("Contacts", record_id, listed=True, photo_marker=marker)
+    return RecordRef("Contacts", record_id, listed=True, fields={"id": record_id, "Record_Image": marker})
 
 
 def export(client: FakeClient, dest: str, refs: list[RecordRef], prune: bool = False,

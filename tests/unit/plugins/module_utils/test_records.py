@@ -29,6 +29,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._records import (
     module_api_name,
     record_ids,
 )
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import photo_marker
 from tests.conftest import ACCESS_TOKEN, SEARCH_SCOPE
 from tests.simulator.bigin_simulator import PNG_RED, BiginSimulator
 from tests.unit.plugins.conftest import Wire
@@ -38,14 +39,13 @@ BASE = 3000000300000
 
 # -- RecordRef ---------------------------------------------------------------------------------------
 
-def test_record_ref_photo_marker() -> None:
+def test_record_ref_keeps_the_listed_record_and_knows_nothing_of_photos() -> None:
     listed = RecordRef.from_record("Contacts", {"id": "1", "Record_Image": "abc123", "Last_Name": "X"})
-    assert (listed.listed, listed.has_photo, listed.photo_marker, listed.fields["Last_Name"]) == (True, True, "abc123", "X")
-    for marker in (None, "", 0, {"x": 1}):
-        ref = RecordRef.from_record("Contacts", {"id": "2", "Record_Image": marker})
-        assert ref.has_photo is False and ref.photo_marker is None
+    assert (listed.listed, listed.fields["Last_Name"], listed.fields["Record_Image"]) == (True, "X", "abc123")
+    assert not hasattr(listed, "photo_marker") and not hasattr(listed, "has_photo")
+    assert repr(listed) == "RecordRef(Contacts/1, listed=True)"
     unlisted = RecordRef("Contacts", "3")
-    assert (unlisted.listed, unlisted.has_photo, unlisted.photo_marker, unlisted.fields) == (False, None, None, {})
+    assert (unlisted.listed, unlisted.fields) == (False, {})
 
 
 # -- module_api_name ---------------------------------------------------------------------------------
@@ -281,11 +281,18 @@ def test_check_criteria_rejects(value: t.Any) -> None:
 
 
 def test_check_fields() -> None:
-    assert check_fields(["Last_Name", "id", "Record_Image", "Last_Name", "$approved"]) == ["Last_Name", "$approved"]
-    assert len(check_fields(["F%d" % i for i in range(48)])) == 48
+    # What bigin_record_info asks: id and Record_Image always, so 48 of its own.
+    always = ("id", "Record_Image")
+    assert check_fields(["Last_Name", "id", "Record_Image", "Last_Name", "$approved"], always=always) == ["Last_Name", "$approved"]
+    assert len(check_fields(["F%d" % i for i in range(48)], always=always)) == 48
     for bad in (["F%d" % i for i in range(49)], ["1x"], ["a-b"], [""], "Last_Name"):
         with pytest.raises(InputError, match="^fields: "):
-            check_fields(bad)
+            check_fields(bad, always=always)
+    with pytest.raises(InputError, match=r"^fields: 49 fields given; at most 48 \(Bigin takes 50, id and Record_Image are "
+                                         r"always asked for\)$"):
+        check_fields(["F%d" % i for i in range(49)], always=always)
+    # The records layer alone knows only id.
+    assert check_fields(["Record_Image", "id"]) == ["Record_Image"] and len(check_fields(["F%d" % i for i in range(49)])) == 49
 
 
 # -- Selection ---------------------------------------------------------------------------------------
@@ -336,9 +343,9 @@ def seed(sim: BiginSimulator, count: int) -> list[str]:
 
 def test_list_all_uses_pages_then_tokens(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
     ids = seed(sim, 2205)
-    refs = service().list_all(["Last_Name"])
+    refs = service().list_all(["Record_Image", "Last_Name"])
     assert [r.record_id for r in refs] == sorted(ids, reverse=True)
-    assert {r.record_id for r in refs if r.has_photo} == {ids[i] for i in range(0, 2205, 3)}
+    assert {r.record_id for r in refs if photo_marker(r)} == {ids[i] for i in range(0, 2205, 3)}
     queries = [e["query"] for e in sim.api_requests()]
     assert [q.get("page") for q in queries] == [str(p) for p in range(1, 11)] + [None, None]
     assert all(q["fields"] == "id,Record_Image,Last_Name" and q["per_page"] == "200" for q in queries)
@@ -353,8 +360,8 @@ def test_empty_listing_and_unknown_record(sim: BiginSimulator, service: t.Callab
 
 def test_get_one_record(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
     ids = seed(sim, 1)
-    ref = service().get(ids[0], ["Last_Name"])
-    assert ref is not None and ref.listed and ref.has_photo and ref.fields["Last_Name"] == "L0"
+    ref = service().get(ids[0], ["Record_Image", "Last_Name"])
+    assert ref is not None and ref.listed and photo_marker(ref) and ref.fields["Last_Name"] == "L0"
 
 
 def test_search_limit_and_scope(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
@@ -417,7 +424,7 @@ def test_a_listed_id_that_is_not_a_record_id_is_never_used(bad_id: t.Any) -> Non
     ref = RecordRef.from_record("Contacts", {"id": bad_id, "Record_Image": "x"})
     assert ref.bad_id is not None
     assert re.fullmatch(r"invalid-id-[0-9a-f]{12}", ref.record_id)  # nothing of the server's text in paths
-    assert not ref.has_photo
+    assert not ref.listed and photo_marker(ref) is None
 
 
 def test_deeply_nested_listing_is_an_api_error(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
