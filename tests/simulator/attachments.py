@@ -95,7 +95,7 @@ class AttachmentsMixin:
 
     _lock: threading.RLock
     _records: dict[tuple[str, str], dict[str, t.Any]]
-    _locked: set[tuple[str, str]]
+    _record_refusal: t.Callable[[str, tuple[str, str]], t.Optional[str]]
     _error: t.Callable[..., Response]
     _json: t.Callable[..., Response]
     _empty: t.Callable[[], Response]
@@ -182,8 +182,9 @@ class AttachmentsMixin:
         key = (module_name, record_id)
         if not record_id.isdigit() or not record_id.isascii() or key not in self._records:
             return None, None, self._error("INVALID_DATA")
-        if method in ("POST", "DELETE") and key in getattr(self, "_locked", ()):
-            return None, None, self._error("RECORD_LOCKED")
+        refusal = self._record_refusal(method, key)
+        if refusal is not None:
+            return None, None, self._error(refusal)
         match = t.cast(t.Match[str], ATTACHMENTS_PATH_RE.match(request["path"]))
         return self._records[key], match.group(4), None
 

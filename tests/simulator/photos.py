@@ -5,7 +5,8 @@
 ``GET|POST|DELETE /bigin/{v1|v2}/{Module}/{record_id}/photo``.  After the checks common
 to every API URL (see :mod:`tests.simulator.routes`): user permission to delete images
 (403, DELETE only) -> record id syntax and existence (400) -> record privilege (400,
-DELETE only) -> record lock (400, DELETE and POST) -> the operation itself.
+DELETE only) -> record lock (400, DELETE and POST) -> the operation itself. The record's
+privilege and lock are records.py's (``_record_refusal``), met by attachments too.
 """
 
 from __future__ import annotations
@@ -134,13 +135,12 @@ class PhotosMixin:
     _records: dict[tuple[str, str], dict[str, t.Any]]
     _error: t.Callable[..., Response]
     _json: t.Callable[..., Response]
+    _record_refusal: t.Callable[[str, tuple[str, str]], t.Optional[str]]
     profile: dict[str, str]
 
     def _reset_photos(self) -> None:
         self._delete_images = True
-        self._denied: set[tuple[str, str]] = set()
         self._content_types: dict[tuple[str, str], str | None] = {}  # (module, id) -> Content-Type (None: no header)
-        self._locked: set[tuple[str, str]] = set()
         self._truncate: list[list[int]] = []  # [GETs left] per inject_truncated_image call
 
     # -- photo state ------------------------------------------------------------
@@ -187,25 +187,6 @@ class PhotosMixin:
         with self._lock:
             self._delete_images = bool(delete_images)
 
-    def deny_record(self, module_name: str, record_id: t.Any) -> None:
-        self._mark(self._denied, module_name, record_id, True)
-
-    def allow_record(self, module_name: str, record_id: t.Any) -> None:
-        self._mark(self._denied, module_name, record_id, False)
-
-    def lock_record(self, module_name: str, record_id: t.Any) -> None:
-        self._mark(self._locked, module_name, record_id, True)
-
-    def unlock_record(self, module_name: str, record_id: t.Any) -> None:
-        self._mark(self._locked, module_name, record_id, False)
-
-    def _mark(self, marked: set[tuple[str, str]], module_name: str, record_id: t.Any, on: bool) -> None:
-        with self._lock:
-            if on:
-                marked.add((module_name, str(record_id)))
-            else:
-                marked.discard((module_name, str(record_id)))
-
     # -- the API (routes.py calls these with the lock held) --------------------------
     def _photo_record(self, method: str, module_name: str, record_id: str) -> tuple[dict[str, t.Any] | None, Response | None]:
         """The record a photo request addresses, or the error that answers the request."""
@@ -214,10 +195,9 @@ class PhotosMixin:
         key = (module_name, record_id)
         if not record_id.isdigit() or not record_id.isascii() or key not in self._records:
             return None, self._error("INVALID_DATA")
-        if method == "DELETE" and key in self._denied:
-            return None, self._error("AUTHORIZATION_FAILED")
-        if method in ("DELETE", "POST") and key in self._locked:
-            return None, self._error("RECORD_LOCKED")
+        refusal = self._record_refusal(method, key)
+        if refusal is not None:
+            return None, self._error(refusal)
         return self._records[key], None
 
     def _photo_get(self, module_name: str, record_id: str, request: dict[str, t.Any]) -> Response:

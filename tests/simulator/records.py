@@ -475,6 +475,10 @@ class RecordsMixin:
         self._disabled: set[str] = set()
         self._unsupported: set[str] = set(DEFAULT_UNSUPPORTED)
         self._last_new_id = FIRST_NEW_ID - 1
+        # Records the user may not change (DELETE: AUTHORIZATION_FAILED) and locked ones (POST, DELETE:
+        # RECORD_LOCKED): the record's state, which its photo and its attachments both meet.
+        self._denied: set[tuple[str, str]] = set()
+        self._locked: set[tuple[str, str]] = set()
 
     def add_record(self, module_name: str, record_id: t.Any, photo: bytes | None = None,
                    fields: dict[str, t.Any] | None = None) -> None:
@@ -488,6 +492,33 @@ class RecordsMixin:
         """The record's Record_Image value (None: no photo)."""
         with self._lock:
             return self._records[(module_name, str(record_id))]["image_id"]
+
+    def deny_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._denied, module_name, record_id, True)
+
+    def allow_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._denied, module_name, record_id, False)
+
+    def lock_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._locked, module_name, record_id, True)
+
+    def unlock_record(self, module_name: str, record_id: t.Any) -> None:
+        self._mark(self._locked, module_name, record_id, False)
+
+    def _mark(self, marked: set[tuple[str, str]], module_name: str, record_id: t.Any, on: bool) -> None:
+        with self._lock:
+            if on:
+                marked.add((module_name, str(record_id)))
+            else:
+                marked.discard((module_name, str(record_id)))
+
+    def _record_refusal(self, method: str, key: tuple[str, str]) -> str | None:
+        """The error code that answers a change to a denied or locked record (None: allowed); lock held."""
+        if method == "DELETE" and key in self._denied:
+            return "AUTHORIZATION_FAILED"
+        if method in ("DELETE", "POST") and key in self._locked:
+            return "RECORD_LOCKED"
+        return None
 
     def expire_page_tokens(self) -> None:
         with self._lock:
