@@ -9,8 +9,8 @@
 * ``rerun N``: ``bigin_photo state=absent all_records`` over N Contacts whose photos (``--photo-pct``) a
   first run deleted, 0 ms latency: the listing only. Compared with start-up plus the same listing sent and
   parsed outside Ansible with the collection's own client (``listing only``); module peak RSS; the size of
-  the task result (the ``minimal`` callback's JSON) with the default ``report``. Run at 1,000, 10,000 and N
-  records for the time per record; each rerun and its baseline are the median of ``RERUNS`` runs.
+  the task result (the ``minimal`` callback's JSON) with the default ``report``. Run at 1,000, 10,000, 30,000
+  and N records for the time per record; each rerun and its baseline are the median of ``RERUNS`` runs.
 * ``pipelined``: ``--pipe-records`` records, 5% photos, 50 ms latency, concurrency 4, ``all_records``
   absent, against ``max(pages x latency, deletes x latency / concurrency) + start-up``.
 * ``ids``: ``--ids-records`` records by ``record_id`` (a GET each, a DELETE per photo), 50 ms, against
@@ -154,7 +154,11 @@ def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, s
                 verbose: bool = False) -> tuple[float, Rows, Rows]:
     """Start a simulator and measure the rows; returns (start-up s, rows, targets)."""
     with session(0, 1000, startup, verbose, "bigin-bench-scale-") as (sim, runner, creds, startup, _wd):
-        sizes = sorted({size for size in (1000, 10000, records) if size <= records})
+        sizes = sorted({size for size in (1000, 10000, 30000, records) if size <= records})
+        # One module run before the timed rows: the first pays for what later runs find ready (the token
+        # cache, the file system's caches of the collection), which would weigh on the smallest row alone.
+        seed(sim, sizes[0], pct)
+        runner.run("scale-warm-up", absent_all(sim, creds), "scale")
         rows = [rerun_row(runner, sim, creds, size, pct, startup, ACCESS_TOKEN) for size in sizes]
         rows += latency_rows(runner, sim, creds, pipe_records, ids_records, startup)
     by_key = {row["key"]: row for row in rows}
@@ -165,7 +169,9 @@ def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, s
     for smaller, larger in zip(reruns, reruns[1:]):
         larger["marginal_us_per_record"] = round((larger["wall_s"] - smaller["wall_s"]) * 1e6
                                                  / (larger["records"] - smaller["records"]), 1)
-    marginal = [row["marginal_us_per_record"] for row in reruns[1:]] or [1.0]
+    # Judged from the 10,000-record row up: from 1,000 to 10,000 the task adds about 0.1 s, as much as one run's
+    # time moves on this machine, so that first step is shown, not judged.
+    marginal = [row["marginal_us_per_record"] for row in reruns if row["records"] > 10000] or [1.0]
     goals = [
         {"target": "rerun %d / (start-up + listing only)" % records, "value": big["ratio"], "goal": "<= 1.3",
          "met": big["ratio"] <= 1.3},
@@ -177,7 +183,7 @@ def measure_all(records: int, pct: float, pipe_records: int, ids_records: int, s
          "goal": "<= 1.25", "met": by_key["pipelined"]["ratio"] <= 1.25},
         {"target": "list by ids %d / limit" % ids_records, "value": by_key["ids"]["ratio"], "goal": "<= 1.2",
          "met": by_key["ids"]["ratio"] <= 1.2},
-        {"target": "marginal time per record, largest / smallest step", "value": round(max(marginal) / min(marginal), 2),
+        {"target": "marginal time per record, largest / smallest step above 10,000 records", "value": round(max(marginal) / min(marginal), 2),
          "goal": "<= 2 (flat)", "met": max(marginal) <= 2 * min(marginal)},
     ]
     return startup, rows, goals

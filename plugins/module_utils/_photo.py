@@ -28,6 +28,8 @@ from ansible_collections.zoho.bigin.plugins.module_utils._stored import StoredCo
 class Outcome(RecordResult):
     """The photo result for one record, as returned in ``records``."""
 
+    __slots__ = ("before", "after", "backup_file")
+
     def __init__(self, module_name: str, record_id: str, ref: RecordRef | None = None):
         super().__init__(module_name, record_id, ref)
         self.before: PhotoState | None = None

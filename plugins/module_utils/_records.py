@@ -92,7 +92,10 @@ class RecordResult:
 
     Features subclass it (the photo service's Outcome); ``diff()`` gives the
     (before, after) pair of the diff, or None when there is nothing to show.
+    Slots, as in a subclass that declares its own: a listing makes one result per record (100,000).
     """
+
+    __slots__ = ("module_name", "record_id", "ref", "changed", "error", "skipped", "__weakref__")
 
     def __init__(self, module_name: str, record_id: str, ref: RecordRef | None = None):
         self.module_name = module_name

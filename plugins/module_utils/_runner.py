@@ -147,15 +147,18 @@ class RecordRunner:
         gc.set_threshold(max(thresholds[0], GC_THRESHOLD), *thresholds[1:])
         pool: concurrent.futures.ThreadPoolExecutor | None = None
         waiting = threading.BoundedSemaphore(2 * workers)
+        # Looked up once: the loop below runs once per listed record (100,000 in a large listing).
+        leaves_alone = self.selection.leaves_alone if self.selection is not None and self.selection.parsed else None
         try:
             for page in pages:  # a listing reads its next page here
                 if pool is None and workers > 1 and len(page) > 1:
                     pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers)
                 for out in page:
-                    skip = self.selection.leaves_alone(out.ref) if self.selection is not None else None
-                    if skip is not None:
-                        out.skipped = skip  # never worked on: not changed, not failed
-                        continue
+                    if leaves_alone is not None:
+                        skip = leaves_alone(out.ref)
+                        if skip is not None:
+                            out.skipped = skip  # never worked on: not changed, not failed
+                            continue
                     if settle is not None and out.ref.bad_id is None and settle(out):
                         continue
                     if stop:
