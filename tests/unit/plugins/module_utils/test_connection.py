@@ -336,4 +336,3 @@ def test_lost_token_answer_costs_one_token(sim: BiginSimulator, run: t.Callable[
     assert [e["status"] for e in sim.token_requests()] == [None, 200] and sim.tokens_issued == 2
     assert any(w.startswith("POST OAuth token refresh: retrying after connection closed without an answer")
                for w in module_warnings)
-

@@ -19,7 +19,6 @@ from tests.unit.plugins.conftest import NO_PHOTO, OTHER, api_log
 from tests.unit.plugins.module_runner import Result
 
 
-
 # -- the runner: an unforeseen exception in one record ----------------------------------------------
 
 @pytest.mark.parametrize("concurrency", [1, 3])
