@@ -520,8 +520,12 @@ class AttachmentExportService:
 
     # -- the end of the task ------------------------------------------------------------------
 
-    def warn_at_end(self) -> None:
-        """One warning per kind of file that the user should look at."""
+    def close(self) -> AttachmentExportError | None:
+        """The end of the task: one warning per kind of file to look at, then the manifest (not in check mode).
+
+        Returns the error when the manifest cannot be written: the files are on disk all the same, and the
+        task reports them (and ``changed``) with the failure.
+        """
         for paths, what in (
                 (self._left_alone, "were changed since this export wrote them, so prune left them alone (their "
                                    "attachments are no longer in Bigin)"),
@@ -532,17 +536,14 @@ class AttachmentExportService:
                 names = sorted(paths)
                 more = " and %d more" % (len(names) - NAMED_IN_WARNING) if len(names) > NAMED_IN_WARNING else ""
                 self.warn("dest: %d file(s) %s: %s%s" % (len(names), what, ", ".join(names[:NAMED_IN_WARNING]), more))
-
-    def save(self) -> bool:
-        """Write the manifest (never in check mode); True when it was written."""
-        if self.check_mode:
-            return False
-        try:
-            return self.manifest.save()
-        except OSError as exc:
-            raise AttachmentExportError("dest: the manifest %s could not be written (%s); the files written are listed "
-                                        "in written, and the next run downloads them once more to compare"
-                                        % (self.manifest.path, exc.strerror or exc)) from None
+        if not self.check_mode:
+            try:
+                self.manifest.save()
+            except OSError as exc:
+                return AttachmentExportError("dest: the manifest %s could not be written (%s); the files written are "
+                                             "listed in written, and the next run downloads them once more to compare"
+                                             % (self.manifest.path, exc.strerror or exc))
+        return None
 
 
 def _shown(facts: dict[str, t.Any]) -> dict[str, t.Any]:

@@ -245,7 +245,6 @@ api_trace:
 
 from ansible_collections.zoho.bigin.plugins.module_utils._attachment_export import (
     MAX_KEEP_VERSIONS,
-    AttachmentExportError,
     AttachmentExportOutcome,
     AttachmentExportService,
 )
@@ -272,14 +271,7 @@ class BiginAttachmentExport(BiginModule):
                                           prune=params["prune"], keep_versions=params["keep_versions"],
                                           check_mode=check_mode, warn=self.module.warn, plan=self.client.plan)
         outcomes = self.process(self.selected_pages(), AttachmentExportOutcome, service.export)
-        service.warn_at_end()
-        try:
-            service.save()
-            manifest_error = None
-        except AttachmentExportError as exc:
-            # The files are on disk all the same: report them (and changed) with the failure.
-            manifest_error = exc
-        self.finish(outcomes, AttachmentExportOutcome.to_export, AttachmentExportOutcome.totals, task_error=manifest_error)
+        self.finish(outcomes, AttachmentExportOutcome.to_export, AttachmentExportOutcome.totals, task_error=service.close())
 
 
 def main() -> None:

@@ -18,10 +18,11 @@ import typing as t
 
 import pytest
 
-from tests.conftest import ACCESS_TOKEN, file_mode, sha
+from tests.conftest import file_mode, sha
 from tests.integration.conftest import C1, C2, C3, PlayResult
-from tests.integration.test_attachments import RSS_WRAPPER
-from tests.simulator.bigin_simulator import ATTACHMENT_SCOPE_ALL, BiginSimulator
+# att_sim: records C1..C3 and a token with both halves of the attachment scope pairs.
+from tests.integration.test_attachments import RSS_WRAPPER, att_sim, ok  # noqa: F401  pylint: disable=unused-import
+from tests.simulator.bigin_simulator import BiginSimulator
 
 # The collection's own logic (files, manifest, budget), not what ansible-core does with it: one leg.
 pytestmark = pytest.mark.default_core_only
@@ -30,15 +31,6 @@ EXPORT = "zoho.bigin.bigin_attachment_export"
 MANIFEST = ".bigin-attachments.json"
 PDF = b"%PDF-1.4 signed contract\n" + bytes(range(256)) * 64
 NOTES = b"call back on Monday\n"
-
-
-@pytest.fixture
-def att_sim(sim: BiginSimulator) -> BiginSimulator:
-    """The simulator with records C1..C3, its token holding both halves of the attachment scope pairs."""
-    sim.add_token(ACCESS_TOKEN, scopes=("ZohoBigin.modules.ALL", ATTACHMENT_SCOPE_ALL))
-    for record_id in (C1, C2, C3):
-        sim.add_record("Contacts", record_id)
-    return sim
 
 
 def export(name: str, dest: t.Any, record_id: t.Any = None, **args: t.Any) -> dict[str, t.Any]:
@@ -50,12 +42,6 @@ def export(name: str, dest: t.Any, record_id: t.Any = None, **args: t.Any) -> di
         options["record_id"] = record_id
     options.update(args)
     return {"name": name, EXPORT: options, "ignore_errors": True}
-
-
-def ok(result: PlayResult, name: str) -> dict[str, t.Any]:
-    found = result.by_name()[name]
-    assert found["_status"] == "ok", (name, found.get("msg"), result.output[-3000:])
-    return found
 
 
 def exported(dest: t.Any) -> dict[str, bytes]:

@@ -62,8 +62,9 @@ class Run:
                 self.service.export(out)
             except BiginError as exc:
                 out.error = exc
-        self.service.warn_at_end()
-        self.service.save()
+        error = self.service.close()
+        if error is not None:
+            raise error
         return outcomes
 
 
