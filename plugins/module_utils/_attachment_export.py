@@ -58,7 +58,7 @@ MAX_NAME_BYTES = 255 - len(".20261203T020000123456Z")
 # A longer "extension" is part of the name when a name is shortened.
 MAX_EXT_BYTES = 16
 # Path separators, C0 and C1 control characters, and lone surrogates (JSON allows them; no file system name does).
-_UNSAFE_CHARS = re.compile("[/\\\\\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_UNSAFE_CHARS = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # A file system without hard links: publish by rename, once the name is seen free.
 _NO_HARD_LINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV)
 # How many files a warning names.
@@ -90,13 +90,17 @@ class AttachmentSource(t.Protocol):
 # -- names --------------------------------------------------------------------------------------
 
 
+def _split_extension(name: str) -> tuple[str, str]:
+    """(stem, extension); a long "extension" is part of the stem."""
+    stem, ext = os.path.splitext(name)
+    return (stem, ext) if len(ext.encode("utf-8")) <= MAX_EXT_BYTES else (name, "")
+
+
 def _shorten(name: str, limit: int) -> str:
     """``name`` within ``limit`` UTF-8 bytes, cut at a character boundary, its extension kept when short."""
     if len(name.encode("utf-8")) <= limit:
         return name
-    stem, ext = os.path.splitext(name)
-    if len(ext.encode("utf-8")) > MAX_EXT_BYTES:
-        stem, ext = name, ""
+    stem, ext = _split_extension(name)
     room = limit - len(ext.encode("utf-8"))
     return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + ext
 
@@ -115,9 +119,7 @@ def export_file_name(attachment_id: str, file_name: str) -> str:
 
 def version_name(name: str) -> str:
     """``1-report.pdf`` -> ``1-report.20261203T020000123456Z.pdf`` (UTC)."""
-    stem, ext = os.path.splitext(name)
-    if len(ext.encode("utf-8")) > MAX_EXT_BYTES:
-        stem, ext = name, ""
+    stem, ext = _split_extension(name)
     return "%s.%s%s" % (stem, datetime.datetime.now(datetime.timezone.utc).strftime(STAMP_FORMAT), ext)
 
 
@@ -154,13 +156,15 @@ def _directory_taken(directory: str, label: str) -> str:
 
 
 def _taken_message(paths: list[str], check_mode: bool) -> str:
-    unless = " (unless it holds the same bytes: a real run downloads it once to compare)" if check_mode else ""
+    """Why a record failed: files the export did not write take the names of its attachments."""
     if len(paths) == 1:
+        unless = " (unless it holds the same bytes: a real run downloads it once to compare)" if check_mode else ""
         return ("%s was not written by this export (its manifest does not record it with this SHA-256)%s; it was left "
                 "alone and its attachment not written: move it away, and the next run writes it" % (paths[0], unless))
+    unless = " (unless one holds the same bytes: a real run downloads each once to compare)" if check_mode else ""
     return ("%d files were not written by this export (its manifest does not record them with these SHA-256s)%s: %s; "
             "they were left alone and their attachments not written: move them away, and the next run writes them"
-            % (len(paths), unless.replace("it holds", "each holds"), ", ".join(paths)))
+            % (len(paths), unless, ", ".join(paths)))
 
 
 def _remove_quietly(path: str) -> None:
@@ -395,10 +399,10 @@ class AttachmentExportService:
             return
         if not self.prune:
             return
-        out.changed = True
         if out.after is not None:
             out.after.pop(name, None)
         if self.check_mode:
+            out.changed = True
             out.removed.append(path)
             if self.keep_versions:
                 out.versions.append(os.path.join(self.dest, VERSIONS_DIR, folder, version_name(name)))
@@ -413,6 +417,7 @@ class AttachmentExportService:
             raise AttachmentExportError("removing %s failed (%s); it was left as it was"
                                         % (path, exc.strerror or exc)) from None
         del files[name]
+        out.changed = True
         out.removed.append(path)
 
     # -- writing ----------------------------------------------------------------------------
@@ -515,7 +520,8 @@ class AttachmentExportService:
             old_path = os.path.join(history, oldest["file"])
             found = regular_file_facts(old_path)
             if found is not None and found["sha256"] == oldest["sha256"]:
-                os.unlink(old_path)
+                # The file itself is safe in its version: an old version that cannot go only stays on disk.
+                _remove_quietly(old_path)
         return target
 
     # -- the end of the task ------------------------------------------------------------------
