@@ -251,7 +251,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._attachment_export impo
 from ansible_collections.zoho.bigin.plugins.module_utils._attachments import AttachmentService
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._photo import check_directory
+from ansible_collections.zoho.bigin.plugins.module_utils._files import check_directory
 
 
 class BiginAttachmentExport(BiginModule):
