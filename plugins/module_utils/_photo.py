@@ -7,7 +7,9 @@ This file is private to the collection: its API may change without notice.
 Request budget per record chosen by id: absent and info use one GET, plus one
 DELETE when there is a photo to delete; present uses one GET, plus one POST when
 the photo must change.  A record from a listing (criteria, all_records) carries
-its Record_Image: no GET unless the bytes are needed (see PhotoService.current).
+its Record_Image (the modules ask the listing for PHOTO_LISTING_FIELDS; photo_marker reads
+it, both in _sources.py): no GET unless the bytes are needed (see PhotoService.current).
+Every option comes once, to PhotoService's constructor; ``work`` and ``settle`` go to the runner.
 How much of a photo a GET reads: PhotoReader (_sources.py), which PhotoService extends.
 """
 
@@ -70,13 +72,24 @@ class Outcome(RecordResult):
 class PhotoService(PhotoReader):
     """The photo of records of one module: read, upload, delete, back up.
 
-    ``stored``: the memory of what Bigin made of earlier uploads (see _stored.py); ``warn`` for what a
-    user should know of a record that did not fail.
+    Every option comes once, here: ``state`` (present, absent or info), ``image`` (present: the
+    image for a record id, one ``src`` for all or a file per record of a directory), ``force``,
+    ``backup_dir``, ``diff`` (absent: hash the photo to delete, for the diff), ``check_mode``;
+    ``stored``: the memory of what Bigin made of earlier uploads (see _stored.py); ``warn`` for what
+    a user should know of a record that did not fail.
     """
 
-    def __init__(self, client: BiginClient, module_name: str, stored: StoredCopies | None = None,
+    def __init__(self, client: BiginClient, module_name: str, state: str = "info",
+                 image: t.Callable[[str], Image] | None = None, force: bool = True, backup_dir: str | None = None,
+                 diff: bool = False, check_mode: bool = False, stored: StoredCopies | None = None,
                  warn: t.Callable[[str], None] | None = None):
         super().__init__(client, module_name)
+        self.state = state
+        self.image = image
+        self.force = force
+        self.backup_dir = backup_dir
+        self.diff = diff
+        self.check_mode = check_mode
         self.stored = stored
         self.warn = warn or (lambda _msg: None)
 
@@ -141,6 +154,14 @@ class PhotoService(PhotoReader):
 
     # -- records the listing settles: no request, no thread -----------------------
 
+    def settle(self, out: Outcome) -> bool:
+        """Whether the listing alone settles the record for the task's state (run for every listed record)."""
+        if self.state == "present":
+            return self.settle_present(out)
+        if self.state == "absent":
+            return self.settle_absent(out)
+        return self.settle_info(out)
+
     @staticmethod
     def settle_absent(out: Outcome) -> bool:
         """A listed record without a photo: nothing to delete."""
@@ -149,10 +170,9 @@ class PhotoService(PhotoReader):
             return True
         return False
 
-    @staticmethod
-    def settle_present(out: Outcome, force: bool) -> bool:
+    def settle_present(self, out: Outcome) -> bool:
         """A listed record with a photo and force false: the photo stays."""
-        if out.ref.listed and photo_marker(out.ref) is not None and not force:
+        if out.ref.listed and not self.force and photo_marker(out.ref) is not None:
             out.before = out.after = PhotoState(True)
             return True
         return False
@@ -167,6 +187,15 @@ class PhotoService(PhotoReader):
 
     # -- the three operations -------------------------------------------------
 
+    def work(self, out: Outcome) -> None:
+        """What the task's state asks of one record."""
+        if self.state == "present":
+            self.ensure_present(out, t.cast(t.Callable[[str], Image], self.image)(out.record_id))
+        elif self.state == "absent":
+            self.ensure_absent(out)
+        else:
+            self.read_photo(out)
+
     def current(self, out: Outcome, need_bytes: bool) -> tuple[PhotoState, bytes | None]:
         """The record's photo: from the listing when that says enough, else read with a GET.
 
@@ -180,8 +209,9 @@ class PhotoService(PhotoReader):
             return PhotoState(True), None
         return self.fetch(out.record_id, need_bytes)
 
-    def ensure_absent(self, out: Outcome, check_mode: bool, backup_dir: str | None, want_hash: bool) -> None:
-        before, photo_bytes = self.current(out, need_bytes=bool(backup_dir and not check_mode) or want_hash)
+    def ensure_absent(self, out: Outcome) -> None:
+        check_mode, backup_dir = self.check_mode, self.backup_dir
+        before, photo_bytes = self.current(out, need_bytes=bool(backup_dir and not check_mode) or self.diff)
         out.before = before
         if not before.present:
             out.after = ABSENT
@@ -189,7 +219,7 @@ class PhotoService(PhotoReader):
         if check_mode:
             out.changed, out.after = True, ABSENT
             # What a real run would add: the DELETE, and the GET for the backup that a listing spared here.
-            self.client.plan(2 if backup_dir and photo_bytes is None and not want_hash and out.ref.listed else 1)
+            self.client.plan(2 if backup_dir and photo_bytes is None and not self.diff and out.ref.listed else 1)
             return
         if backup_dir and photo_bytes is not None:
             out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
@@ -197,19 +227,19 @@ class PhotoService(PhotoReader):
         out.changed = self.delete(out.record_id)
         out.after = ABSENT
 
-    def ensure_present(self, out: Outcome, image: Image, force: bool, check_mode: bool,
-                       backup_dir: str | None) -> None:
+    def ensure_present(self, out: Outcome, image: Image) -> None:
+        force = self.force
         before, photo_bytes = self.current(out, need_bytes=force)
         out.before = before
         if before.present and (not force or self.is_current(out, image, before)):
             out.after = before if not force or before.sha256 == image.state.sha256 else before.marked_reencoded()
             return
-        if check_mode:
+        if self.check_mode:
             out.changed, out.after = True, image.state
             self.client.plan(2)  # the upload and its read-back
             return
-        if before.present and backup_dir and photo_bytes is not None:
-            out.backup_file = self.backup(out.record_id, photo_bytes, backup_dir)
+        if before.present and self.backup_dir and photo_bytes is not None:
+            out.backup_file = self.backup(out.record_id, photo_bytes, self.backup_dir)
         self.upload(out.record_id, image)
         # Only now: a failed backup or upload leaves the record unchanged (as ensure_absent does). The upload
         # landed: changed, and src is what Bigin holds unless the read-back says otherwise (or fails).

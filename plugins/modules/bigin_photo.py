@@ -343,23 +343,16 @@ class BiginPhoto(BiginModule):
             check_backup_dir(backup_dir, check_mode, self.module.warn)
         # Only for uploads: what Bigin made of earlier ones (a re-encoded copy is then no reason to upload again).
         stored = StoredCopies(default_cache_dir(), self.client.api_domain, self.module.warn) if present else None
-        service = PhotoService(self.client, self.module_name, stored, self.module.warn)
+        # The image of a record: its file in src a directory, else src for every record.
+        service = PhotoService(self.client, self.module_name, state=params["state"],
+                               image=source_dir.image if source_dir is not None else lambda _record_id: image,
+                               force=params["force"], backup_dir=backup_dir, diff=self.module._diff,
+                               check_mode=check_mode, stored=stored, warn=self.module.warn)
         if self.selection is None:  # src a directory and no selection option: the records with a file there
             pages = iter([[RecordRef(self.module_name, record_id) for record_id in source_dir.record_ids()]])  # type: ignore[union-attr]
         else:
             pages = self.selected_pages(PHOTO_LISTING_FIELDS)
-
-        def work(out: Outcome) -> None:
-            if not present:
-                service.ensure_absent(out, check_mode, backup_dir, self.module._diff)
-            else:
-                chosen = source_dir.image(out.record_id) if source_dir is not None else image
-                service.ensure_present(out, chosen, params["force"], check_mode, backup_dir)
-
-        def settle(out: Outcome) -> bool:
-            return service.settle_absent(out) if not present else service.settle_present(out, params["force"])
-
-        outcomes = self.process(pages, Outcome.for_ref, work, settle)
+        outcomes = self.process(pages, Outcome.for_ref, service.work, service.settle)
         if stored is not None and not check_mode:
             stored.save()
         self.finish(outcomes, Outcome.to_dict)

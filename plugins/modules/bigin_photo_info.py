@@ -145,9 +145,9 @@ class BiginPhotoInfo(BiginModule):
     argument_spec = {"report": {"type": "str", "choices": ["all", "changes", "none"], "default": "all"}}
 
     def run(self) -> None:
-        service = PhotoService(self.client, self.module_name)
-        outcomes = self.process(self.selected_pages(PHOTO_LISTING_FIELDS), Outcome.for_ref, service.read_photo,
-                                service.settle_info)
+        service = PhotoService(self.client, self.module_name, state="info")
+        outcomes = self.process(self.selected_pages(PHOTO_LISTING_FIELDS), Outcome.for_ref, service.work,
+                                service.settle)
         self.finish(outcomes, Outcome.to_info)
 
 

@@ -941,7 +941,7 @@ def test_redirect_answer_to_delete_is_an_error_and_is_not_followed(sim: BiginSim
     sim.inject_response(status, headers={"Location": w.photo_url()}, method="DELETE")
     out = Outcome("Contacts", RECORD)
     with pytest.raises(BiginAPIError) as info:
-        w.service.ensure_absent(out, False, None, False)
+        w.service.ensure_absent(out)
     assert info.value.http_status == status and info.value.code is None
     assert "unexpected redirect" in str(info.value) and w.photo_url() in str(info.value)
     assert api_log(sim) == [("GET", RECORD, 200), ("DELETE", RECORD, status)]
@@ -972,9 +972,9 @@ def test_200_with_an_error_body_raises_that_error(sim: BiginSimulator, wire: t.C
     out = Outcome("Contacts", RECORD)
     with pytest.raises(BiginAPIError) as info:
         if method == "DELETE":
-            w.service.ensure_absent(out, False, None, False)
+            w.service.ensure_absent(out)
         else:
-            w.service.ensure_present(out, image, True, False, None)
+            w.service.ensure_present(out, image)
     assert info.value.matches("RECORD_LOCKED", "Record is locked") and info.value.http_status == 200
     assert info.value.resolution and "locked" in info.value.resolution
     assert out.changed is False and out.after is None
@@ -1001,7 +1001,7 @@ def test_2xx_without_a_success_status_is_a_clear_error(sim: BiginSimulator, wire
 def test_a_proper_success_body_passes(sim: BiginSimulator, wire: t.Callable[..., Wire], image: Image) -> None:
     w = wire()
     out = Outcome("Contacts", RECORD)
-    w.service.ensure_absent(out, False, None, False)  # the simulator's own success answer
+    w.service.ensure_absent(out)  # the simulator's own success answer
     assert out.changed is True and sim.photo("Contacts", RECORD) is None
     w.service.upload(RECORD, image)
     assert sim.photo("Contacts", RECORD) == PNG_BLUE
