@@ -4,6 +4,10 @@
 
 This file is private to the collection: its API may change without notice.
 
+The records layer knows no feature: a request asks for ``id`` and the fields its caller names
+(each feature declares what it reads of a listed record; the photo's field: _sources.py), and a
+RecordRef keeps the record as Bigin returned it, for the feature to read.
+
 Listing uses ``page`` for the first 2,000 records (Bigin's limit for discrete
 pages), then ``page_token`` without ``page`` (``read_pages``, the one pagination,
 which the attachment list uses too). Search has no page tokens: it reaches 2,000
@@ -228,9 +232,9 @@ def read_pages(client: BiginClient, path: str, params: dict[str, str], label: st
     The one pagination of the collection (record listings, searches, a record's attachments); it
     knows nothing of what it lists. A list without page tokens (a search, attachments) gives
     ``unreachable``: when more remain than discrete pages reach, it raises what that gives (each
-    caller its own error). Only a JSON ``true``
-    in ``more_records`` asks for another page; a repeated page token or more than
-    MAX_LISTING_PAGES pages is an error, so a server cannot keep the loop going.
+    caller its own error). Only a JSON ``true`` in ``more_records`` asks for another page; a
+    repeated page token or more than MAX_LISTING_PAGES pages is an error, so a server cannot keep
+    the loop going.
     """
     page, page_token = 1, None
     seen_tokens: set[str] = set()

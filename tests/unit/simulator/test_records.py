@@ -263,3 +263,25 @@ def test_create_and_delete_scopes(sim: BiginSimulator) -> None:
     assert write(sim, "DELETE", "Contacts/" + record_id, token=CREATE_TOKEN).json()["code"] == "OAUTH_SCOPE_MISMATCH"
     assert write(sim, "DELETE", "Contacts", token=READ_ONLY_TOKEN, params={"ids": record_id}).status_code == 401
     assert write(sim, "DELETE", "Contacts", token=DELETE_TOKEN, params={"ids": record_id}).status_code == 200
+
+
+# ---------------------------------------------------------------------------
+# Denied and locked records (deny_record, lock_record, _record_refusal): what photo and attachment changes meet
+# ---------------------------------------------------------------------------
+def refusals(sim: BiginSimulator, record_id: str) -> list[str | None]:
+    """The refusal of a GET, a POST and a DELETE on a part of the Contacts record (None: allowed)."""
+    with sim._lock:
+        return [sim._record_refusal(method, ("Contacts", record_id)) for method in ("GET", "POST", "DELETE")]
+
+
+def test_record_refusal_of_denied_and_locked_records(sim: BiginSimulator) -> None:
+    record_id = seed(sim, 1)[0]
+    assert refusals(sim, record_id) == [None, None, None]
+    sim.deny_record("Contacts", record_id)
+    assert refusals(sim, record_id) == [None, None, "AUTHORIZATION_FAILED"]
+    sim.lock_record("Contacts", int(record_id))  # an id as a number is the same record
+    assert refusals(sim, record_id) == [None, "RECORD_LOCKED", "AUTHORIZATION_FAILED"]
+    sim.allow_record("Contacts", record_id)
+    assert refusals(sim, record_id) == [None, "RECORD_LOCKED", "RECORD_LOCKED"]
+    sim.unlock_record("Contacts", record_id)
+    assert refusals(sim, record_id) == [None, None, None]

@@ -9,6 +9,7 @@ request log are what the assertions read.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import stat
@@ -178,6 +179,19 @@ def test_list_of_a_record_without_attachments(wire: t.Callable[..., Wire], att_s
     _w, svc = service(wire)
     assert svc.list(RECORD) == []
     assert len(log(att_sim)) == 1
+
+
+def test_list_stops_where_discrete_pages_end(wire: t.Callable[..., Wire], att_sim: BiginSimulator) -> None:
+    # The records' pagination without page tokens: more than 10 pages is an error of this record, never a loop.
+    body = json.dumps({"data": [{"id": "3000000970001", "File_Name": "a.txt", "Size": "1"}],
+                       "info": {"more_records": True, "next_page_token": "tok"}})
+    att_sim.inject_response(200, body, headers={"Content-Type": "application/json"}, count=20)
+    _w, svc = service(wire)
+    with pytest.raises(BiginAPIError, match=re.escape(
+            "Contacts/%s attachments: the API says more remain after 10 pages (2000 attachments); stopped" % RECORD)):
+        svc.list(RECORD)
+    assert [e["query"].get("page") for e in att_sim.api_requests()] == [str(page) for page in range(1, 11)]
+    assert all("page_token" not in e["query"] for e in att_sim.api_requests())
 
 
 def test_scope_mismatch_names_both_scopes(wire: t.Callable[..., Wire], contacts: BiginSimulator) -> None:
@@ -373,6 +387,14 @@ def test_info_module_in_process(run: t.Callable[..., t.Any], att_sim: BiginSimul
     assert [len(r["attachments"]) for r in result["records"]] == [0, 1]
     assert result["records"][1]["attachments"][0]["sha256"] == sha(b"hello")
     assert result["api_calls"]["total"] == 3
+
+
+def test_the_listing_for_attachments_reads_ids_alone(run: t.Callable[..., t.Any], att_sim: BiginSimulator) -> None:
+    result = run({"api_domain": att_sim.url, "accounts_url": att_sim.url, "access_token": ACCESS_TOKEN,
+                  "module": "Contacts", "all_records": True}, module=bigin_attachment_info)
+    assert result.rc == 0 and len(result["records"]) == 3
+    listing = [e for e in att_sim.api_requests() if e["path"] == "/bigin/v2/Contacts"]
+    assert [e["query"]["fields"] for e in listing] == ["id"]  # no photo field: the feature reads none
 
 
 def test_delete_scope_mismatch_names_the_delete_scopes(wire: t.Callable[..., Wire], contacts: BiginSimulator) -> None:

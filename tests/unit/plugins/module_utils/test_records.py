@@ -356,6 +356,8 @@ def test_empty_listing_and_unknown_record(sim: BiginSimulator, service: t.Callab
     assert service().get("3000000999999") is None
     assert service().search("(Last_Name:equals:x)") == []
     assert len(sim.api_requests()) == 3
+    # Without fields from the caller, id alone (and what the criteria name).
+    assert [e["query"]["fields"] for e in sim.api_requests()] == ["id", "id", "id,Last_Name"]
 
 
 def test_get_one_record(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
@@ -377,6 +379,16 @@ def test_search_limit_and_scope(sim: BiginSimulator, service: t.Callable[..., Re
 def test_search_exactly_2000_is_fine(sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
     seed(sim, 2000)
     assert len(service().search("(Last_Name:starts_with:L)")) == 2000
+
+
+def test_search_with_the_criteria_fields_over_bigins_limit_is_refused(sim: BiginSimulator,
+                                                                    service: t.Callable[..., RecordsService]) -> None:
+    fields = ["F%d" % i for i in range(48)]
+    assert service().search("(Last_Name:equals:x)", fields) == []  # 50 with id: Bigin takes them
+    assert sim.api_requests()[0]["query"]["fields"] == ",".join(["id"] + fields + ["Last_Name"])
+    with pytest.raises(InputError, match=re.escape("criteria: with fields, 51 fields would be read; Bigin takes at most 50")):
+        service().search("((Last_Name:equals:x)and(First_Name:equals:y))", fields)
+    assert len(sim.api_requests()) == 1  # refused before any request
 
 
 # -- a listing the server cannot keep going, ids it cannot smuggle in (issue 15) ---------------------

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Unit tests of where a photo is read from (module_utils/_sources.py), in the order of its source.
 
-Image on files in the test's directory; PhotoReader through a real BiginClient against a started
+photo_marker on hand-made listed records; Image on files in the test's directory; PhotoReader through a real BiginClient against a started
 simulator (its failures, as PhotoService meets them, are in test_photo.py).
 """
 
@@ -16,10 +16,38 @@ import pytest
 from ansible_collections.zoho.bigin.plugins.module_utils import _files
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
 from ansible_collections.zoho.bigin.plugins.module_utils._image import ABSENT, PhotoState
-from ansible_collections.zoho.bigin.plugins.module_utils._sources import MAX_PHOTO_BYTES, SMALL_BODY, Image, PhotoReader
+from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
+from ansible_collections.zoho.bigin.plugins.module_utils._sources import (
+    MAX_PHOTO_BYTES,
+    PHOTO_LISTING_FIELDS,
+    SMALL_BODY,
+    Image,
+    PhotoReader,
+    photo_marker,
+)
 from tests.conftest import RECORD, sha
 from tests.simulator.bigin_simulator import BMP_MIN, GIF_MIN, JPEG_MIN, PNG_BLUE, PNG_RED, BiginSimulator
 from tests.unit.plugins.conftest import NO_PHOTO, Wire
+
+
+# -- PHOTO_LISTING_FIELDS and photo_marker: what a listed record's Record_Image says -------------------
+
+def test_photo_marker_of_a_listed_record_with_a_photo() -> None:
+    assert PHOTO_LISTING_FIELDS == ("Record_Image",)
+    listed = RecordRef.from_record("Contacts", {"id": "1", "Record_Image": "abc123", "Last_Name": "X"})
+    assert (listed.listed, photo_marker(listed), listed.fields["Last_Name"]) == (True, "abc123", "X")
+
+
+@pytest.mark.parametrize("record", [{"id": "2", "Record_Image": None}, {"id": "2", "Record_Image": ""},
+                                    {"id": "2", "Record_Image": 0}, {"id": "2", "Record_Image": {"x": 1}}, {"id": "2"}],
+                         ids=["null", "empty", "number", "object", "field-not-read"])
+def test_anything_but_a_non_empty_string_is_no_photo(record: dict[str, t.Any]) -> None:
+    assert photo_marker(RecordRef.from_record("Contacts", record)) is None
+
+
+def test_an_unlisted_record_has_no_marker() -> None:
+    unlisted = RecordRef("Contacts", "3")
+    assert (unlisted.listed, photo_marker(unlisted), unlisted.fields) == (False, None, {})
 
 
 # -- Image (its 10-megapixel limit is tested in test_image.py, on hand-built headers) ----------------
