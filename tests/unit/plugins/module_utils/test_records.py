@@ -381,8 +381,8 @@ def test_search_exactly_2000_is_fine(sim: BiginSimulator, service: t.Callable[..
     assert len(service().search("(Last_Name:starts_with:L)")) == 2000
 
 
-def test_search_with_the_criteria_fields_over_bigins_limit_is_refused(sim: BiginSimulator,
-                                                                    service: t.Callable[..., RecordsService]) -> None:
+def test_search_with_the_criteria_fields_over_bigins_limit_is_refused(
+        sim: BiginSimulator, service: t.Callable[..., RecordsService]) -> None:
     fields = ["F%d" % i for i in range(48)]
     assert service().search("(Last_Name:equals:x)", fields) == []  # 50 with id: Bigin takes them
     assert sim.api_requests()[0]["query"]["fields"] == ",".join(["id"] + fields + ["Last_Name"])
