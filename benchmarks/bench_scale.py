@@ -66,12 +66,13 @@ def listing_outside_ansible(sim: BiginSimulator, token: str) -> tuple[float, int
     from ansible_collections.zoho.bigin.plugins.module_utils._auth import TokenProvider
     from ansible_collections.zoho.bigin.plugins.module_utils._client import BiginClient, Transport, new_session
     from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordsService
+    from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS
 
     transport = Transport(new_session(1, True), 30.0, 0, lambda _msg: None)
     tokens = TokenProvider(token, None, None, None, sim.url, transport.send_token_request, None, lambda _msg: None)
     client = BiginClient(transport, sim.url, "v2", tokens)
     start = time.perf_counter()
-    refs = RecordsService(client, MODULE).list_all()
+    refs = RecordsService(client, MODULE).list_all(PHOTO_LISTING_FIELDS)  # the listing bigin_photo sends
     return time.perf_counter() - start, len(refs)
 
 
