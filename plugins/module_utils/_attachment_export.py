@@ -51,7 +51,6 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 TEMP_PREFIX = ".bigin-attachment-"
 TEMP_SUFFIX = ".tmp"
 VERSIONS_DIR = ".versions"
-MAX_KEEP_VERSIONS = 100
 STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"  # fixed width: version names sort by time
 # A version's name is its file's name with ".{stamp}" inserted: both stay within the 255 bytes file systems take.
 MAX_NAME_BYTES = 255 - len(".20261203T020000123456Z")

@@ -46,15 +46,24 @@ REPORT_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
     "report": {"type": "str", "choices": ["all", "changes", "none"]},
 }
 
+# The options of the modules that mirror records' files into a directory (bigin_photo_export,
+# bigin_attachment_export; kept in step with their DOCUMENTATION); keep_versions: _files.check_keep_versions.
+EXPORT_ARGUMENT_SPEC: dict[str, dict[str, t.Any]] = {
+    "dest": {"type": "path", "required": True},
+    "prune": {"type": "bool", "default": False},
+    "keep_versions": {"type": "int", "default": 1},
+}
+
 SPECS: dict[str, dict[str, dict[str, t.Any]]] = {
     "connection": CONNECTION_ARGUMENT_SPEC,
     "selection": RECORD_ARGUMENT_SPEC,
     "report": REPORT_ARGUMENT_SPEC,
+    "export": EXPORT_ARGUMENT_SPEC,
 }
 
 
 def get_spec(*names: str) -> dict[str, dict[str, t.Any]]:
-    """The union of the named argument specs (``connection``, ``selection``, ``report``), in that order."""
+    """The union of the named argument specs (``connection``, ``selection``, ``report``, ``export``), in that order."""
     spec: dict[str, dict[str, t.Any]] = {}
     for name in names:
         spec.update(SPECS[name])

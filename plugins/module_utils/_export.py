@@ -49,7 +49,6 @@ MANIFEST_VERSION = 1
 TEMP_PREFIX = ".bigin-export-"
 # Previous versions of the files the export replaced or removed, newest keep_versions per record.
 VERSIONS_DIR = ".versions"
-MAX_KEEP_VERSIONS = 100
 # 100,000 records take about 15 MB of manifest; a larger file is not one this collection wrote.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 # How many of the files left alone the warning names.

@@ -143,6 +143,17 @@ def write_file_atomically(directory: str, name: str, data: bytes, prefix: str = 
     sync_directory(directory)  # the rename itself survives a crash only once the directory is synced
 
 
+# The previous versions an export keeps per file (keep_versions of bigin_photo_export and bigin_attachment_export).
+MAX_KEEP_VERSIONS = 100
+
+
+def check_keep_versions(value: int) -> int:
+    """keep_versions of an export, in range, else InputError; before any request."""
+    if not 0 <= value <= MAX_KEEP_VERSIONS:
+        raise InputError("keep_versions: %d is out of range; use 0 to %d" % (value, MAX_KEEP_VERSIONS))
+    return value
+
+
 def check_directory(option_name: str, path: str, check_mode: bool,
                     warn: t.Callable[[str], None] | None = None) -> None:
     """A directory option must name (or become) a writable directory; it is created 0700 if missing.

@@ -244,27 +244,20 @@ api_trace:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._attachment_export import (
-    MAX_KEEP_VERSIONS,
     AttachmentExportOutcome,
     AttachmentExportService,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._attachments import AttachmentService
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
-from ansible_collections.zoho.bigin.plugins.module_utils._files import check_directory
+from ansible_collections.zoho.bigin.plugins.module_utils._files import check_directory, check_keep_versions
 
 
 class BiginAttachmentExport(BiginModule):
-    argument_spec = {
-        "dest": {"type": "path", "required": True},
-        "prune": {"type": "bool", "default": False},
-        "keep_versions": {"type": "int", "default": 1},
-    }
+    spec_parts = ("connection", "selection", "report", "export")
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
-        if not 0 <= params["keep_versions"] <= MAX_KEEP_VERSIONS:
-            raise InputError("keep_versions: %d is out of range; use 0 to %d" % (params["keep_versions"], MAX_KEEP_VERSIONS))
+        check_keep_versions(params["keep_versions"])
         # Last of the checks, before any request: it may create dest.
         check_directory("dest", params["dest"], check_mode, self.module.warn)
         service = AttachmentExportService(AttachmentService(self.client, self.module_name, state="info"), params["dest"],

@@ -239,9 +239,8 @@ api_calls:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import InputError
+from ansible_collections.zoho.bigin.plugins.module_utils._files import check_keep_versions
 from ansible_collections.zoho.bigin.plugins.module_utils._export import (
-    MAX_KEEP_VERSIONS,
     ExportError,
     ExportOutcome,
     ExportService,
@@ -251,19 +250,15 @@ from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_L
 
 
 class BiginPhotoExport(BiginModule):
+    spec_parts = ("connection", "selection", "report", "export")
     argument_spec = {
-        "dest": {"type": "path", "required": True},
-        "prune": {"type": "bool", "default": False},
-        "keep_versions": {"type": "int", "default": 1},
         "verify": {"type": "bool", "default": False},
     }
 
     def run(self) -> None:
         params, check_mode = self.params, self.module.check_mode
         # Before the listing, so a bad dest fails before any request; last of the checks: it may create dest.
-        if not 0 <= params["keep_versions"] <= MAX_KEEP_VERSIONS:
-            raise InputError("keep_versions: %d is out of range; use 0 to %d"
-                             % (params["keep_versions"], MAX_KEEP_VERSIONS))
+        check_keep_versions(params["keep_versions"])
         check_dest(params["dest"], check_mode, self.module.warn)
         service = ExportService(self.client, params["dest"], params["prune"], check_mode, self.module.warn,
                                 keep_versions=params["keep_versions"], verify=params["verify"])

@@ -212,3 +212,12 @@ def test_versions_and_attachment_backups_are_not_read_as_photo_files(ext: str) -
         assert parse_photo_file_name(photo_backup_name("Contacts", "1", ext, stamp) + ".tmp", "Contacts") is None
     assert parse_photo_file_name(attachment_backup_name("Contacts", "1", "2", "photo." + ext), "Contacts") is None
     assert parse_photo_file_name(attachment_backup_name("Contacts", "1", "2", STAMPS[0] + "." + ext), "Contacts") is None
+
+
+# -- check_keep_versions -------------------------------------------------------------------------------
+
+def test_check_keep_versions_takes_0_to_100() -> None:
+    assert [_files.check_keep_versions(value) for value in (0, 1, 100)] == [0, 1, 100]
+    for value in (-1, 101):
+        with pytest.raises(InputError, match=r"^keep_versions: %d is out of range; use 0 to 100$" % value):
+            _files.check_keep_versions(value)
