@@ -22,11 +22,9 @@ The attachments are read through an injected object with ``list(record_id)`` and
 
 from __future__ import annotations
 
-import datetime
 import errno
 import json
 import os
-import re
 import stat
 import tempfile
 import threading
@@ -36,9 +34,14 @@ from ansible_collections.zoho.bigin.plugins.module_utils._client import BodySink
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
 from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     NotARegularFile,
+    attachment_directory_name,
+    attachment_export_name,
+    attachment_version_name,
     hash_regular,
+    plain_attachment_name,
     read_regular,
     sync_directory,
+    utc_stamp,
     write_file_atomically,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef, RecordResult
@@ -51,13 +54,6 @@ MAX_MANIFEST_BYTES = 64 * 1024 * 1024
 TEMP_PREFIX = ".bigin-attachment-"
 TEMP_SUFFIX = ".tmp"
 VERSIONS_DIR = ".versions"
-STAMP_FORMAT = "%Y%m%dT%H%M%S%fZ"  # fixed width: version names sort by time
-# A version's name is its file's name with ".{stamp}" inserted: both stay within the 255 bytes file systems take.
-MAX_NAME_BYTES = 255 - len(".20261203T020000123456Z")
-# A longer "extension" is part of the name when a name is shortened.
-MAX_EXT_BYTES = 16
-# Path separators, C0 and C1 control characters, and lone surrogates (JSON allows them; no file system name does).
-_UNSAFE_CHARS = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 # A file system without hard links: publish by rename, once the name is seen free.
 _NO_HARD_LINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV)
 # How many files a warning names.
@@ -84,48 +80,6 @@ class AttachmentSource(t.Protocol):
 
     def download(self, record_id: str, att: t.Any, handle: t.Optional[t.BinaryIO] = None) -> BodySink:
         ...
-
-
-# -- names --------------------------------------------------------------------------------------
-
-
-def _split_extension(name: str) -> tuple[str, str]:
-    """(stem, extension); a long "extension" is part of the stem."""
-    stem, ext = os.path.splitext(name)
-    return (stem, ext) if len(ext.encode("utf-8")) <= MAX_EXT_BYTES else (name, "")
-
-
-def _shorten(name: str, limit: int) -> str:
-    """``name`` within ``limit`` UTF-8 bytes, cut at a character boundary, its extension kept when short."""
-    if len(name.encode("utf-8")) <= limit:
-        return name
-    stem, ext = _split_extension(name)
-    room = limit - len(ext.encode("utf-8"))
-    return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + ext
-
-
-def record_directory_name(module_name: str, record_id: str) -> str:
-    return "%s-%s" % (module_name, record_id)
-
-
-def export_file_name(attachment_id: str, file_name: str) -> str:
-    """``{attachment_id}-{file_name}``, the name made safe: no path separator, control character or leading dot."""
-    safe = _UNSAFE_CHARS.sub("_", file_name)
-    dots = len(safe) - len(safe.lstrip("."))
-    safe = "_" * dots + safe[dots:]
-    return _shorten("%s-%s" % (attachment_id, safe or "attachment"), MAX_NAME_BYTES)
-
-
-def version_name(name: str) -> str:
-    """``1-report.pdf`` -> ``1-report.20261203T020000123456Z.pdf`` (UTC)."""
-    stem, ext = _split_extension(name)
-    return "%s.%s%s" % (stem, datetime.datetime.now(datetime.timezone.utc).strftime(STAMP_FORMAT), ext)
-
-
-def _plain_name(value: t.Any) -> bool:
-    """A name read from the manifest that can only mean a file in its own directory."""
-    return (isinstance(value, str) and 0 < len(value.encode("utf-8", "surrogatepass")) <= 255
-            and not value.startswith(".") and _UNSAFE_CHARS.search(value) is None)
 
 
 def regular_file_facts(path: str, size: int | None = None) -> dict[str, t.Any] | None:
@@ -220,7 +174,7 @@ def _valid_files(value: t.Any) -> dict[str, dict[str, t.Any]]:
         return {}
     return {name: {"id": str(facts.get("id")), "size": facts["size"], "sha256": facts["sha256"]}
             for name, facts in value.items()
-            if _plain_name(name) and isinstance(facts, dict) and isinstance(facts.get("size"), int)
+            if plain_attachment_name(name) and isinstance(facts, dict) and isinstance(facts.get("size"), int)
             and isinstance(facts.get("sha256"), str)}
 
 
@@ -228,7 +182,7 @@ def _valid_versions(value: t.Any) -> list[dict[str, t.Any]]:
     if not isinstance(value, list):
         return []
     return [{"file": kept["file"], "of": kept["of"], "sha256": kept.get("sha256")} for kept in value
-            if isinstance(kept, dict) and _plain_name(kept.get("file")) and _plain_name(kept.get("of"))]
+            if isinstance(kept, dict) and plain_attachment_name(kept.get("file")) and plain_attachment_name(kept.get("of"))]
 
 
 class Manifest:
@@ -332,7 +286,7 @@ class AttachmentExportService:
         A name taken by a file the export did not write fails the record, after its other attachments.
         """
         listed = self.attachments.list(out.record_id)
-        folder = record_directory_name(out.module_name, out.record_id)
+        folder = attachment_directory_name(out.module_name, out.record_id)
         directory = os.path.join(self.dest, folder)
         recorded, versions = self.manifest.record(out.label)
         is_directory = _directory_kind(directory)
@@ -344,7 +298,7 @@ class AttachmentExportService:
                 out.links.append({"module": out.module_name, "record_id": out.record_id, "id": att.id,
                                   "file_name": att.file_name, "link_url": att.link_url})
             else:
-                wanted[export_file_name(att.id, att.file_name)] = att
+                wanted[attachment_export_name(att.id, att.file_name)] = att
         out.before = {name: _shown(facts) for name, facts in files.items()}
         after = out.after = dict(out.before)
         taken: list[str] = []
@@ -404,7 +358,7 @@ class AttachmentExportService:
             out.changed = True
             out.removed.append(path)
             if self.keep_versions:
-                out.versions.append(os.path.join(self.dest, VERSIONS_DIR, folder, version_name(name)))
+                out.versions.append(os.path.join(self.dest, VERSIONS_DIR, folder, attachment_version_name(name, utc_stamp())))
             return
         try:
             if self.keep_versions:
@@ -506,7 +460,7 @@ class AttachmentExportService:
             sync_directory(self.dest)
         if self._make_directory(history):
             sync_directory(top)
-        kept = version_name(name)
+        kept = attachment_version_name(name, utc_stamp())
         target = os.path.join(history, kept)
         if os.path.lexists(target):
             raise FileExistsError(errno.EEXIST, "%s exists" % target)

@@ -10,7 +10,9 @@ writer and the restore that reads its files back cannot drift apart:
 * an export file: ``{Module}-{record_id}.{ext}`` (bigin_photo_export, in ``dest``);
 * a photo backup: ``{Module}-{record_id}-{UTC stamp}.{ext}`` (bigin_photo, in ``backup_dir``);
 * a version of an export file: ``{stem}.{UTC stamp}.{ext}`` (in ``dest/.versions``);
-* an attachment backup: ``{Module}-{record_id}-{attachment_id}-{file name made safe}`` (bigin_attachment).
+* an attachment backup: ``{Module}-{record_id}-{attachment_id}-{file name made safe}`` (bigin_attachment);
+* an exported attachment: ``{Module}-{record_id}/{attachment_id}-{file name made safe}`` and its versions
+  ``{stem}.{UTC stamp}{ext}`` (bigin_attachment_export, in ``dest`` and ``dest/.versions``).
 
 A restore (bigin_photo with ``src`` a directory) reads the first two back (parse_photo_file_name).
 """
@@ -236,3 +238,53 @@ def parse_photo_file_name(name: str, module_name: str) -> tuple[str, str | None,
     if match is None:
         return None
     return match.group(1), match.group(2), match.group(3)
+
+
+# -- exported attachments: dest/{Module}-{record_id}/{attachment_id}-{name}, versions with ".{stamp}" inserted --
+
+# A version's name is its file's name with ".{stamp}" inserted: both stay within the 255 bytes file systems take.
+MAX_NAME_BYTES = 255 - len(".20261203T020000123456Z")
+# A longer "extension" is part of the name when a name is shortened.
+MAX_EXT_BYTES = 16
+# Path separators, C0 and C1 control characters, and lone surrogates (JSON allows them; no file system name does).
+_UNSAFE_EXPORT_CHARS = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _split_extension(name: str) -> tuple[str, str]:
+    """(stem, extension); a long "extension" is part of the stem."""
+    stem, ext = os.path.splitext(name)
+    return (stem, ext) if len(ext.encode("utf-8")) <= MAX_EXT_BYTES else (name, "")
+
+
+def _shorten(name: str, limit: int) -> str:
+    """``name`` within ``limit`` UTF-8 bytes, cut at a character boundary, its extension kept when short."""
+    if len(name.encode("utf-8")) <= limit:
+        return name
+    stem, ext = _split_extension(name)
+    room = limit - len(ext.encode("utf-8"))
+    return stem.encode("utf-8")[:room].decode("utf-8", "ignore") + ext
+
+
+def attachment_directory_name(module_name: str, record_id: str) -> str:
+    """The directory of a record's exported attachments: ``Contacts-1``."""
+    return "%s-%s" % (module_name, record_id)
+
+
+def attachment_export_name(attachment_id: str, file_name: str) -> str:
+    """``{attachment_id}-{file_name}``, the name made safe: no path separator, control character or leading dot."""
+    safe = _UNSAFE_EXPORT_CHARS.sub("_", file_name)
+    dots = len(safe) - len(safe.lstrip("."))
+    safe = "_" * dots + safe[dots:]
+    return _shorten("%s-%s" % (attachment_id, safe or "attachment"), MAX_NAME_BYTES)
+
+
+def attachment_version_name(name: str, stamp: str) -> str:
+    """A version of an exported attachment: ``1-report.pdf`` -> ``1-report.20261203T020000123456Z.pdf``."""
+    stem, ext = _split_extension(name)
+    return "%s.%s%s" % (stem, stamp, ext)
+
+
+def plain_attachment_name(value: t.Any) -> bool:
+    """A name read from the manifest that can only mean a file in its own directory."""
+    return (isinstance(value, str) and 0 < len(value.encode("utf-8", "surrogatepass")) <= 255
+            and not value.startswith(".") and _UNSAFE_EXPORT_CHARS.search(value) is None)

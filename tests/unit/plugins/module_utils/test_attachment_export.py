@@ -19,14 +19,12 @@ import pytest
 from ansible_collections.zoho.bigin.plugins.module_utils import _attachment_export
 from ansible_collections.zoho.bigin.plugins.module_utils._attachment_export import (
     MANIFEST_NAME,
-    MAX_NAME_BYTES,
     VERSIONS_DIR,
     AttachmentExportOutcome,
     AttachmentExportService,
-    export_file_name,
-    version_name,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._attachments import AttachmentService
+from ansible_collections.zoho.bigin.plugins.module_utils._files import MAX_NAME_BYTES, attachment_export_name, attachment_version_name, utc_stamp
 from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
 from ansible_collections.zoho.bigin.plugins.module_utils._records import RecordRef
 from ansible_collections.zoho.bigin.plugins.modules import bigin_attachment_export
@@ -113,16 +111,16 @@ def folder(record_id: str = RECORD) -> str:
     ("a\\b\x00c\x85d\ud800e", "7-a_b_c_d_e"),
 ])
 def test_export_file_name_is_safe(name: str, expected: str) -> None:
-    assert export_file_name("7", name) == expected
+    assert attachment_export_name("7", name) == expected
 
 
 def test_a_long_name_is_shortened_at_a_character_keeping_its_extension() -> None:
-    name = export_file_name("3000000970001", "é" * 300 + ".pdf")
+    name = attachment_export_name("3000000970001", "é" * 300 + ".pdf")
     assert len(name.encode("utf-8")) <= MAX_NAME_BYTES and name.endswith("é.pdf")
     assert name.startswith("3000000970001-é")
-    long_ext = export_file_name("1", "a." + "x" * 300)  # not an extension: cut like the rest
+    long_ext = attachment_export_name("1", "a." + "x" * 300)  # not an extension: cut like the rest
     assert len(long_ext.encode("utf-8")) <= MAX_NAME_BYTES and long_ext.startswith("1-a.xxx")
-    kept = version_name(name)
+    kept = attachment_version_name(name, utc_stamp())
     assert len(kept.encode("utf-8")) <= 255 and kept.endswith(".pdf") and re.search(r"\.\d{8}T\d{12}Z\.pdf$", kept)
 
 
@@ -265,7 +263,7 @@ class PlantsAFile:
 
     def download(self, record_id: str, att: t.Any, handle: t.Any = None) -> t.Any:
         sink = self.service.download(record_id, att, handle)
-        with open(os.path.join(self.directory, export_file_name(att.id, att.file_name)), "wb") as planted:
+        with open(os.path.join(self.directory, attachment_export_name(att.id, att.file_name)), "wb") as planted:
             planted.write(b"planted")
         return sink
 
