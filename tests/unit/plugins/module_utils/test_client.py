@@ -114,6 +114,35 @@ def test_session_settings() -> None:
         session.close()
 
 
+def test_the_environment_is_read_once_per_host(wire: t.Callable[..., Wire], monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests would read the proxy and CA variables again for every request (an eighth of a long listing).
+    calls: list[str] = []
+    real = requests.sessions.get_environ_proxies
+
+    def counted(url: str, no_proxy: t.Any = None) -> t.Any:
+        calls.append(url)
+        return real(url, no_proxy=no_proxy)
+
+    monkeypatch.setattr(requests.sessions, "get_environ_proxies", counted)
+    w = wire()
+    assert [w.send("GET").status for _i in range(3)] == [200] * 3
+    assert len(calls) == 1
+    w.send("GET", OTHER)  # another path on the same host
+    assert len(calls) == 1
+
+
+def test_a_netrc_entry_never_replaces_the_token(wire: t.Callable[..., Wire], tmp_path: t.Any,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # requests would send a ~/.netrc login (Basic) in place of the Authorization header the module sets.
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    w = wire()
+    assert w.send("GET").status == 200
+    assert statuses(w.sim) == [200]
+
+
 @pytest.fixture
 def tls_sim(tmp_path: t.Any) -> t.Iterator[tuple[BiginSimulator, str, str]]:
     """An HTTPS simulator; its certificate and another (untrusted) one."""
