@@ -92,6 +92,9 @@ class PhotoService(PhotoReader):
         self.check_mode = check_mode
         self.stored = stored
         self.warn = warn or (lambda _msg: None)
+        # Whether the listing alone settles a record for the state: chosen once, as it runs for every listed record.
+        self.settle: t.Callable[[Outcome], bool] = {
+            "present": self.settle_present, "absent": self.settle_absent}.get(state, self.settle_info)
 
     def delete(self, record_id: str) -> bool:
         """Delete the photo; False when there was none to delete (someone else was faster)."""
@@ -153,14 +156,6 @@ class PhotoService(PhotoReader):
         return path
 
     # -- records the listing settles: no request, no thread -----------------------
-
-    def settle(self, out: Outcome) -> bool:
-        """Whether the listing alone settles the record for the task's state (run for every listed record)."""
-        if self.state == "present":
-            return self.settle_present(out)
-        if self.state == "absent":
-            return self.settle_absent(out)
-        return self.settle_info(out)
 
     @staticmethod
     def settle_absent(out: Outcome) -> bool:
