@@ -472,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
         goals += export_goals
     scale: list[dict[str, t.Any]] = []
     if args.scale_records:  # issue 17: 100,000 records, the listing and the work overlapping, time per record
-        _startup, scale, scale_goals = measure_scale(args.scale_records, args.select_photo_pct, args.select_records,
+        _play_startup, _startup, scale, scale_goals = measure_scale(args.scale_records, args.select_photo_pct, args.select_records,
                                                      2000, startup, args.verbose)
         goals += scale_goals
 
