@@ -472,8 +472,8 @@ def main(argv: list[str] | None = None) -> int:
         goals += export_goals
     scale: list[dict[str, t.Any]] = []
     if args.scale_records:  # issue 17: 100,000 records, the listing and the work overlapping, time per record
-        _play_startup, _startup, scale, scale_goals = measure_scale(args.scale_records, args.select_photo_pct, args.select_records,
-                                                     2000, startup, args.verbose)
+        _play_startup, _startup, scale, scale_goals = measure_scale(
+            args.scale_records, args.select_photo_pct, args.select_records, 2000, startup, args.verbose)
         goals += scale_goals
 
     print()

@@ -132,7 +132,7 @@ def test_the_environment_is_read_once_per_host(wire: t.Callable[..., Wire], monk
 
 
 def test_a_netrc_entry_never_replaces_the_token(wire: t.Callable[..., Wire], tmp_path: t.Any,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
     # requests would send a ~/.netrc login (Basic) in place of the Authorization header the module sets.
     netrc = tmp_path / "netrc"
     netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n")
