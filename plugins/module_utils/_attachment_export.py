@@ -31,7 +31,7 @@ import threading
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import BodySink
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import ExportError, ForeignFile, some_of
 from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     NotARegularFile,
     attachment_directory_name,
@@ -39,7 +39,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     attachment_version_name,
     hash_regular,
     plain_attachment_name,
-    read_regular,
+    read_json,
     sync_directory,
     utc_stamp,
     write_file_atomically,
@@ -56,20 +56,6 @@ TEMP_SUFFIX = ".tmp"
 VERSIONS_DIR = ".versions"
 # A file system without hard links: publish by rename, once the name is seen free.
 _NO_HARD_LINKS = (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK, errno.EXDEV)
-# How many files a warning names.
-NAMED_IN_WARNING = 5
-
-
-class AttachmentExportError(BiginError):
-    """An attachment was (or would be) read but could not be written to ``dest``; what was there stays."""
-
-    code = "EXPORT_WRITE_FAILED"
-
-
-class ForeignFile(AttachmentExportError):
-    """A name the export needs in ``dest`` is taken by something the export did not write."""
-
-    code = "FILE_NOT_WRITTEN_BY_EXPORT"
 
 
 class AttachmentSource(t.Protocol):
@@ -202,7 +188,7 @@ class Manifest:
 
     def _load(self, warn: t.Callable[[str], None]) -> dict[str, dict[str, t.Any]]:
         try:
-            content = json.loads(read_regular(self.path, MAX_MANIFEST_BYTES).decode("utf-8"))
+            content = read_json(self.path, MAX_MANIFEST_BYTES)
             if not isinstance(content, dict) or content.get("version") != MANIFEST_VERSION \
                     or not isinstance(content.get("records"), dict):
                 raise ValueError("not a manifest of version %d" % MANIFEST_VERSION)
@@ -367,7 +353,7 @@ class AttachmentExportService:
                 os.unlink(path)
             sync_directory(os.path.dirname(path))
         except OSError as exc:
-            raise AttachmentExportError("removing %s failed (%s); it was left as it was"
+            raise ExportError("removing %s failed (%s); it was left as it was"
                                         % (path, exc.strerror or exc)) from None
         del files[name]
         out.changed = True
@@ -410,7 +396,7 @@ class AttachmentExportService:
         except NotARegularFile:
             raise ForeignFile(_directory_taken(directory, out.label)) from None
         except OSError as exc:
-            raise AttachmentExportError("writing %s failed (%s); nothing was written under that name"
+            raise ExportError("writing %s failed (%s); nothing was written under that name"
                                         % (path, exc.strerror or exc)) from None
         finally:
             if temp is not None:
@@ -430,7 +416,7 @@ class AttachmentExportService:
         try:
             temp, sink = self._download(out.record_id, att, directory)
         except OSError as exc:
-            raise AttachmentExportError("downloading %s to compare it with %s failed (%s)"
+            raise ExportError("downloading %s to compare it with %s failed (%s)"
                                         % (att.id, path, exc.strerror or exc)) from None
         _remove_quietly(temp)
         if sink.sha256 != found["sha256"]:
@@ -479,7 +465,7 @@ class AttachmentExportService:
 
     # -- the end of the task ------------------------------------------------------------------
 
-    def close(self) -> AttachmentExportError | None:
+    def close(self) -> ExportError | None:
         """The end of the task: one warning per kind of file to look at, then the manifest (not in check mode).
 
         Returns the error when the manifest cannot be written: the files are on disk all the same, and the
@@ -492,14 +478,12 @@ class AttachmentExportService:
                                       "as immutable, so they were not downloaded again: delete a file to have the next "
                                       "run download it")):
             if paths:
-                names = sorted(paths)
-                more = " and %d more" % (len(names) - NAMED_IN_WARNING) if len(names) > NAMED_IN_WARNING else ""
-                self.warn("dest: %d file(s) %s: %s%s" % (len(names), what, ", ".join(names[:NAMED_IN_WARNING]), more))
+                self.warn("dest: %d file(s) %s: %s" % (len(paths), what, some_of(sorted(paths))))
         if not self.check_mode:
             try:
                 self.manifest.save()
             except OSError as exc:
-                return AttachmentExportError("dest: the manifest %s could not be written (%s); the files written are "
+                return ExportError("dest: the manifest %s could not be written (%s); the files written are "
                                              "listed in written, and the next run downloads them once more to compare"
                                              % (self.manifest.path, exc.strerror or exc))
         return None

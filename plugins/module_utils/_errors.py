@@ -157,6 +157,12 @@ def excerpt(value: t.Any, limit: int | None = None, secrets: t.Iterable[str | No
     return text if len(text) <= limit else text[:limit] + "..."
 
 
+def some_of(names: t.Sequence[str], most: int = 5) -> str:
+    """The first ``most`` of ``names`` for a message, and how many more there are: ``a, b and 3 more``."""
+    more = " and %d more" % (len(names) - most) if len(names) > most else ""
+    return ", ".join(names[:most]) + more
+
+
 class BiginError(Exception):
     """Base class of every error the collection reports for a record or a task."""
 
@@ -232,6 +238,18 @@ class BackupError(BiginError):
     """A photo could not be saved before its delete or replace; the record was left alone."""
 
     code = "BACKUP_FAILED"
+
+
+class ExportError(BiginError):
+    """An export read a file from Bigin (or would) but could not write it to ``dest``; what was there stays."""
+
+    code = "EXPORT_WRITE_FAILED"
+
+
+class ForeignFile(ExportError):
+    """A name an export needs in ``dest`` is taken by a file that export did not write."""
+
+    code = "FILE_NOT_WRITTEN_BY_EXPORT"
 
 
 class NotAttempted(BiginError):

@@ -27,12 +27,13 @@ import threading
 import typing as t
 
 from ansible_collections.zoho.bigin.plugins.module_utils._client import MAX_PHOTO_BODY, BiginClient
-from ansible_collections.zoho.bigin.plugins.module_utils._errors import BiginError
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import ExportError, ForeignFile, some_of
 from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     NotARegularFile,
     check_directory,
     hash_regular,
     photo_file_name,
+    read_json,
     read_regular,
     sync_directory,
     utc_stamp,
@@ -51,20 +52,6 @@ TEMP_PREFIX = ".bigin-export-"
 VERSIONS_DIR = ".versions"
 # 100,000 records take about 15 MB of manifest; a larger file is not one this collection wrote.
 MAX_MANIFEST_BYTES = 64 * 1024 * 1024
-# How many of the files left alone the warning names.
-NAMED_IN_WARNING = 5
-
-
-class ExportError(BiginError):
-    """A photo was read but could not be written to ``dest``; the file there was left as it was."""
-
-    code = "EXPORT_WRITE_FAILED"
-
-
-class ForeignFile(ExportError):
-    """The record's file name in ``dest`` is taken by a file this export did not write."""
-
-    code = "FILE_NOT_WRITTEN_BY_EXPORT"
 
 
 def file_state(path: str) -> PhotoState:
@@ -128,7 +115,7 @@ class Manifest:
         self.lock = threading.Lock()
         try:
             # Not followed if a link, never opened if a FIFO (it would hang), never read past a bound.
-            content = json.loads(read_regular(self.path, MAX_MANIFEST_BYTES).decode("utf-8"))
+            content = read_json(self.path, MAX_MANIFEST_BYTES)
             records = content.get("records") if isinstance(content, dict) else None
             if not isinstance(records, dict):
                 raise ValueError("no records")
@@ -405,11 +392,9 @@ class ExportService:
         """One warning for every file with an export name that the export left alone."""
         if not self._left_alone:
             return
-        names = sorted(self._left_alone)
-        shown = ", ".join(names[:NAMED_IN_WARNING])
-        more = " and %d more" % (len(names) - NAMED_IN_WARNING) if len(names) > NAMED_IN_WARNING else ""
         self.warn("dest: %d file(s) with export names were not written by this export (its manifest does not "
-                  "record them with their SHA-256) and were left alone: %s%s" % (len(names), shown, more))
+                  "record them with their SHA-256) and were left alone: %s"
+                  % (len(self._left_alone), some_of(sorted(self._left_alone))))
 
     def save(self) -> bool:
         """Write the manifest (never in check mode); True when it was written."""

@@ -23,6 +23,7 @@ import datetime
 import errno
 import functools
 import hashlib
+import json
 import os
 import re
 import stat
@@ -86,6 +87,14 @@ def open_regular(path: str) -> int:
         os.close(fd)
         raise NotARegularFile(errno.EINVAL, "not a regular file")
     return fd
+
+
+def read_json(path: str, limit: int) -> t.Any:
+    """A state file's JSON (a manifest, the stored uploads): read as read_regular() reads, then parsed.
+
+    Raises what read_regular() raises, ValueError when it is not UTF-8 JSON, RecursionError when it nests too deep.
+    """
+    return json.loads(read_regular(path, limit).decode("utf-8"))
 
 
 def read_regular(path: str, limit: int) -> bytes:

@@ -22,7 +22,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._files import (
     FileTooLarge,
     NotARegularFile,
     loose_permissions,
-    read_regular,
+    read_json,
     write_file_atomically,
 )
 
@@ -48,7 +48,7 @@ class StoredCopies:
 
     def _load(self) -> dict[str, list[str]]:
         try:
-            data = json.loads(read_regular(os.path.join(self.directory, STATE_FILE), MAX_STATE_BYTES).decode("utf-8"))
+            data = read_json(os.path.join(self.directory, STATE_FILE), MAX_STATE_BYTES)
         except (OSError, FileTooLarge, NotARegularFile, ValueError, RecursionError):
             return {}  # none yet, or not one we can trust: at worst one upload more
         entries = data.get("entries") if isinstance(data, dict) else None

@@ -239,13 +239,9 @@ api_calls:
 """
 
 from ansible_collections.zoho.bigin.plugins.module_utils._base import BiginModule
+from ansible_collections.zoho.bigin.plugins.module_utils._errors import ExportError
 from ansible_collections.zoho.bigin.plugins.module_utils._files import check_keep_versions
-from ansible_collections.zoho.bigin.plugins.module_utils._export import (
-    ExportError,
-    ExportOutcome,
-    ExportService,
-    check_dest,
-)
+from ansible_collections.zoho.bigin.plugins.module_utils._export import ExportOutcome, ExportService, check_dest
 from ansible_collections.zoho.bigin.plugins.module_utils._sources import PHOTO_LISTING_FIELDS
 
 

@@ -22,6 +22,7 @@ from ansible_collections.zoho.bigin.plugins.module_utils._errors import (
     fill_resolution,
     oauth_error_message,
     resolution_for,
+    some_of,
 )
 from ansible_collections.zoho.bigin.plugins.module_utils._client import operation_scope, required_scopes
 from tests.conftest import DOCUMENTED_ERRORS_FILE, REPO_ROOT
@@ -288,6 +289,14 @@ def test_is_matches_code_and_optionally_message() -> None:
 def test_other_error_classes_have_codes() -> None:
     assert BiginTransportError("x").to_dict() == {"code": "CONNECTION_ERROR", "message": "x"}
     assert BiginAuthError("y").to_dict() == {"code": "TOKEN_REFRESH_FAILED", "message": "y"}
+
+
+def test_some_of_names_the_first_and_counts_the_rest() -> None:
+    assert some_of([]) == ""
+    assert some_of(["a", "b"]) == "a, b"
+    assert some_of(["a", "b", "c", "d", "e"]) == "a, b, c, d, e"
+    assert some_of(["a", "b", "c", "d", "e", "f", "g"]) == "a, b, c, d, e and 2 more"
+    assert some_of(["a", "b", "c"], most=1) == "a and 2 more"
 
 
 def test_excerpt() -> None:
