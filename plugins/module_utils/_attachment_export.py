@@ -354,7 +354,7 @@ class AttachmentExportService:
             sync_directory(os.path.dirname(path))
         except OSError as exc:
             raise ExportError("removing %s failed (%s); it was left as it was"
-                                        % (path, exc.strerror or exc)) from None
+                              % (path, exc.strerror or exc)) from None
         del files[name]
         out.changed = True
         out.removed.append(path)
@@ -397,7 +397,7 @@ class AttachmentExportService:
             raise ForeignFile(_directory_taken(directory, out.label)) from None
         except OSError as exc:
             raise ExportError("writing %s failed (%s); nothing was written under that name"
-                                        % (path, exc.strerror or exc)) from None
+                              % (path, exc.strerror or exc)) from None
         finally:
             if temp is not None:
                 _remove_quietly(temp)
@@ -417,7 +417,7 @@ class AttachmentExportService:
             temp, sink = self._download(out.record_id, att, directory)
         except OSError as exc:
             raise ExportError("downloading %s to compare it with %s failed (%s)"
-                                        % (att.id, path, exc.strerror or exc)) from None
+                              % (att.id, path, exc.strerror or exc)) from None
         _remove_quietly(temp)
         if sink.sha256 != found["sha256"]:
             return None
@@ -484,8 +484,8 @@ class AttachmentExportService:
                 self.manifest.save()
             except OSError as exc:
                 return ExportError("dest: the manifest %s could not be written (%s); the files written are "
-                                             "listed in written, and the next run downloads them once more to compare"
-                                             % (self.manifest.path, exc.strerror or exc))
+                                   "listed in written, and the next run downloads them once more to compare"
+                                   % (self.manifest.path, exc.strerror or exc))
         return None
 
 
